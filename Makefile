@@ -1,0 +1,29 @@
+# Two commands on a fresh Debian 12 machine (as root): `make up` and `make test`.
+SHELL := /bin/bash
+STATE_DIR ?= /var/lib/nubis
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: up build deps test test-unit test-postgres test-compat bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: node_modules/.installed
+	npx tsc -p tsconfig.json
+
+up: deps build
+	bin/nubis up --state-dir $(STATE_DIR) --listen $(LISTEN)
+
+# Unit and API tests on SQLite, then API tests on PostgreSQL, then the real openstack CLI on both.
+test: deps build
+	scripts/run-tests.sh
+
+bench: deps build
+	node dist/bench/identity/identity-bench.js
+
+clean:
+	rm -rf dist node_modules/.installed

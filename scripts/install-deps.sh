@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Nubis needs and is missing: Debian packages, then npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  python3-openstackclient  # the real `openstack` CLI the compatibility tests drive
+  nats-server              # the NATS bus, for scale-out and its tests
+  postgresql               # the scale-out database, for its tests
+  make g++ python3         # better-sqlite3 builds from source
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  [ "$(id -u)" = 0 ] || { echo "need root to install: ${missing[*]}" >&2; exit 1; }
+  echo "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "Node.js 20 or newer is required" >&2
+  exit 1
+fi

@@ -1,0 +1,102 @@
+// Builds the whole cloud from a Config: database, bus, policy, services, HTTP server. Used by
+// `nubis up` and by the tests, so both run exactly the same assembly.
+import { existsSync, readFileSync } from 'node:fs';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { identityMigrations } from './identity/identity.migrations.js';
+import { identityPolicy } from './identity/identity.policy.js';
+import { createIdentity, type Identity } from './identity/identity.module.js';
+import { bootstrapIdentity, type BootstrapResult } from './identity/bootstrap.js';
+import type { Config } from './platform/config.js';
+import { openDatabase } from './platform/db/database.js';
+import { migrate } from './platform/db/migrations.js';
+import { openBus } from './platform/bus/open-bus.js';
+import { installAuthHook } from './platform/http/auth-hook.js';
+import { installErrorHandling, keystoneErrorBody } from './platform/http/error-handler.js';
+import { installJsonParser } from './platform/http/json-parser.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { Policy, type PolicyRules } from './platform/policy/policy.js';
+import type { Platform } from './platform/platform.js';
+import type { ServiceModule } from './platform/service.js';
+
+export const MIGRATIONS = [...identityMigrations];
+export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy };
+
+export interface Cloud {
+  readonly app: FastifyInstance;
+  readonly platform: Platform;
+  readonly identity: Identity;
+  readonly bootstrap: BootstrapResult;
+  close(): Promise<void>;
+}
+
+export interface CloudOptions {
+  /** Password for a newly created admin user (else NUBIS_ADMIN_PASSWORD, else random). */
+  adminPassword?: string;
+  logger?: Logger;
+}
+
+function loadPolicyOverrides(file: string): PolicyRules {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PolicyRules;
+  } catch (err) {
+    throw new Error(`cannot read policy file ${file}: ${(err as Error).message}`);
+  }
+}
+
+export async function createCloud(config: Config, opts: CloudOptions = {}): Promise<Cloud> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const policy = new Policy(DEFAULT_POLICY, loadPolicyOverrides(config.policyFile));
+  const database = openDatabase(config.database);
+  const bus = await openBus(config.bus).catch(async (err) => { await database.close(); throw err; });
+  const platform: Platform = { config, database, bus, policy, log };
+  try {
+    await migrate(database.db, MIGRATIONS);
+    const identity = createIdentity(platform);
+    const services: ServiceModule[] = [identity.module];
+    const bootstrap = await bootstrapIdentity(identity.deps.db, config, services,
+      opts.adminPassword ?? process.env.NUBIS_ADMIN_PASSWORD);
+    await identity.tokens.purgeExpired();
+    const purge = setInterval(() => void identity.tokens.purgeExpired().catch(() => undefined), 3600_000);
+    purge.unref();
+
+    const app = Fastify({
+      loggerInstance: log as unknown as FastifyBaseLogger,
+      bodyLimit: 1024 * 1024,
+      forceCloseConnections: true,
+      return503OnClosing: true,
+      ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+      // One line per request from our own hook below instead of Fastify's two.
+      logController: new LogController({ disableRequestLogging: true }),
+    });
+    installJsonParser(app);
+    app.addHook('onResponse', async (req, reply) => {
+      req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    });
+    installAuthHook(app, identity.tokens);
+    // Outside any service (e.g. /nothing): Keystone's body is as good as any.
+    installErrorHandling(app, keystoneErrorBody);
+    app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
+    for (const service of services) {
+      await app.register(async (scope) => {
+        installErrorHandling(scope, service.errorFormat);
+        await scope.register(service.routes);
+      }, { prefix: service.prefix });
+    }
+    await app.ready();
+
+    return {
+      app, platform, identity, bootstrap,
+      async close() {
+        clearInterval(purge);
+        await app.close();
+        await bus.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await bus.close();
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  /** Where state lives: database, clouds.yaml, images, instances. */
+  stateDir: string;
+  host: string;
+  port: number;
+  /** Base URL clients use to reach this server; put into the catalog. */
+  publicUrl: string;
+  /** `sqlite:PATH` (default: the state dir's nubis.db) or `postgres://…`. */
+  database: string;
+  /** `local` (in-process) or `nats://…`. */
+  bus: string;
+  tokenExpirationSeconds: number;
+  /** Operator's policy overrides (JSON object of rule name → rule). */
+  policyFile: string;
+  logLevel: string;
+}
+
+/** What may be given on the command line; unset fields fall through to env, file, defaults. */
+export interface ConfigFlags {
+  stateDir?: string;
+  listen?: string;
+  database?: string;
+  bus?: string;
+  publicUrl?: string;
+  config?: string;
+  logLevel?: string;
+}
+
+type FileConfig = Partial<{
+  state_dir: string; listen: string; public_url: string; database: string; bus: string;
+  token_expiration: number; policy_file: string; log_level: string;
+}>;
+
+function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(listen);
+  const port = Number(m?.[2]);
+  if (!m || !m[1] || port < 1 || port > 65535) {
+    throw new Error(`--listen expects HOST:PORT (e.g. 127.0.0.1:8080), got "${listen}"`);
+  }
+  return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function readConfigFile(path: string | undefined): FileConfig {
+  if (!path || !existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as FileConfig;
+  } catch (err) {
+    throw new Error(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Defaults, then the config file, then NUBIS_* environment variables, then flags. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const earlyStateDir = flags.stateDir ?? env.NUBIS_STATE_DIR;
+  const file = readConfigFile(flags.config ?? env.NUBIS_CONFIG ??
+    (existsSync('/etc/nubis/nubis.json') ? '/etc/nubis/nubis.json' : undefined));
+  const stateDir = resolve(earlyStateDir ?? file.state_dir ?? '/var/lib/nubis');
+  const listen = parseListen(flags.listen ?? env.NUBIS_LISTEN ?? file.listen ?? '127.0.0.1:8080');
+  const hostForUrl = listen.host === '0.0.0.0' || listen.host === '::' ? '127.0.0.1' : listen.host;
+  const urlHost = hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl;
+  const expiration = Number(env.NUBIS_TOKEN_EXPIRATION ?? file.token_expiration ?? 86400);
+  if (!Number.isInteger(expiration) || expiration < 60) {
+    throw new Error('token expiration must be a whole number of seconds, at least 60');
+  }
+  return {
+    stateDir,
+    host: listen.host,
+    port: listen.port,
+    publicUrl: (flags.publicUrl ?? env.NUBIS_PUBLIC_URL ?? file.public_url ?? `http://${urlHost}:${listen.port}`)
+      .replace(/\/+$/, ''),
+    database: flags.database ?? env.NUBIS_DATABASE ?? file.database ?? `sqlite:${join(stateDir, 'nubis.db')}`,
+    bus: flags.bus ?? env.NUBIS_BUS ?? file.bus ?? 'local',
+    tokenExpirationSeconds: expiration,
+    policyFile: env.NUBIS_POLICY_FILE ?? file.policy_file ?? join(stateDir, 'policy.json'),
+    logLevel: flags.logLevel ?? env.NUBIS_LOG_LEVEL ?? file.log_level ?? 'info',
+  };
+}

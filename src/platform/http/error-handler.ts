@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError, statusTitles } from '../errors.js';
+
+/** Builds a service's own error body (Keystone, Nova, Neutron… each have one). */
+export type ErrorBodyFormat = (status: number, title: string, message: string) => unknown;
+
+/** Keystone's `{"error": {"code", "title", "message"}}`. */
+export const keystoneErrorBody: ErrorBodyFormat = (code, title, message) => ({ error: { code, title, message } });
+
+interface AjvError { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> }
+
+/** A person-readable message for a JSON-schema failure, naming the field. */
+function validationMessage(err: FastifyError & { validation?: AjvError[]; validationContext?: string }): string {
+  const first = err.validation?.[0];
+  if (!first) return err.message;
+  const where = err.validationContext === 'body' ? '' : `${err.validationContext ?? ''} `;
+  const path = (first.instancePath ?? '').split('/').filter(Boolean).join('.');
+  if (first.keyword === 'required') {
+    const missing = String(first.params?.missingProperty ?? '');
+    return `Invalid input for ${where}field '${path || 'request body'}': '${missing}' is a required property`;
+  }
+  if (first.keyword === 'additionalProperties') {
+    const extra = String(first.params?.additionalProperty ?? '');
+    return `Invalid input for ${where}field '${path || 'request body'}': additional property '${extra}' is not allowed`;
+  }
+  return `Invalid input for ${where}field '${path || 'request body'}': ${first.message ?? 'is invalid'}`;
+}
+
+/** Maps anything thrown in a route to a status and a message safe to show to the caller. */
+export function describeError(err: unknown): { status: number; message: string; internal: boolean } {
+  if (err instanceof ApiError) return { status: err.status, message: err.message, internal: false };
+  const e = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (e?.validation) return { status: 400, message: validationMessage(e), internal: false };
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    switch (e.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return { status: 413, message: 'Request is too large.', internal: false };
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return { status: 415, message: `Unsupported Content-Type; send application/json.`, internal: false };
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return { status: 400, message: 'Malformed request body: it is not valid JSON.', internal: false };
+      default:
+        return { status, message: e.message, internal: false };
+    }
+  }
+  return { status: 500, message: 'An unexpected error prevented the server from fulfilling your request.', internal: true };
+}
+
+/**
+ * Gives a service plugin its error body for every error and for unknown paths. Called inside
+ * the service's encapsulated plugin, so each service keeps its own format.
+ */
+export function installErrorHandling(app: FastifyInstance, format: ErrorBodyFormat): void {
+  app.setErrorHandler((err, req, reply) => {
+    const { status, message, internal } = describeError(err);
+    if (internal) req.log.error({ err }, 'request failed');
+    else req.log.debug({ status, message }, 'request refused');
+    const body = format(status, statusTitles[status] ?? 'Error', message);
+    void reply.code(status).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const body = format(404, 'Not Found', `The resource could not be found: ${req.method} ${req.url.split('?')[0]}`);
+    void reply.code(404).type('application/json').send(body);
+  });
+}

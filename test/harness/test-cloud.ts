@@ -1,0 +1,104 @@
+// An in-process cloud for API tests: SQLite in memory, or a fresh PostgreSQL database when
+// NUBIS_TEST_DATABASE names a server (make test runs every test file both ways).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import { createCloud, type Cloud } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
+
+export const ADMIN_PASSWORD = 'nubis-test-admin';
+
+export interface TestCloud {
+  cloud: Cloud;
+  config: Config;
+  /** Sends a request through Fastify's inject; JSON in, parsed JSON out. */
+  request(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<TestResponse>;
+  /** A project-scoped token for a user (password auth). */
+  login(user: string, password: string, project?: string, domain?: string): Promise<string>;
+  /** The admin's project-scoped token. */
+  adminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+/** Creates a fresh, empty database on the test PostgreSQL and returns its URL. */
+async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `nbtest_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestCloud(overrides: Partial<Config> = {}): Promise<TestCloud> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'nbtest-'));
+  const pgServer = process.env.NUBIS_TEST_DATABASE;
+  const pgDb = pgServer ? await freshPostgresDatabase(pgServer) : undefined;
+  const config: Config = {
+    ...loadConfig({ stateDir, listen: '127.0.0.1:5000' }, {}),
+    database: pgDb?.url ?? ':memory:',
+    ...overrides,
+  };
+  const cloud = await createCloud(config, { adminPassword: ADMIN_PASSWORD, logger: pino({ level: 'silent' }) });
+
+  const request: TestCloud['request'] = async (method, url, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers['x-auth-token'] = opts.token;
+    let payload: string | undefined = opts.rawBody;
+    if (opts.body !== undefined) {
+      payload = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await cloud.app.inject({ method: method as 'GET', url, headers, payload });
+    let body: unknown;
+    try { body = res.body ? JSON.parse(res.body) : undefined; } catch { body = undefined; }
+    return { status: res.statusCode, headers: res.headers, body, text: res.body };
+  };
+
+  const login: TestCloud['login'] = async (user, password, project, domain = 'Default') => {
+    const res = await request('POST', '/identity/v3/auth/tokens', {
+      body: {
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: user, domain: { name: domain }, password } } },
+          ...(project ? { scope: { project: { name: project, domain: { name: domain } } } } : {}),
+        },
+      },
+    });
+    if (res.status !== 201) throw new Error(`login of ${user} failed: ${res.status} ${res.text}`);
+    return String(res.headers['x-subject-token']);
+  };
+
+  let adminTokenCache: string | undefined;
+  return {
+    cloud, config, request, login,
+    async adminToken() {
+      adminTokenCache ??= await login('admin', ADMIN_PASSWORD, 'admin');
+      return adminTokenCache;
+    },
+    async close() {
+      await cloud.close();
+      await pgDb?.drop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
