@@ -11,8 +11,9 @@ import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
 import { openBus } from './platform/bus/open-bus.js';
 import { installAuthHook } from './platform/http/auth-hook.js';
-import { installErrorHandling, keystoneErrorBody } from './platform/http/error-handler.js';
+import { frameworkErrorHandler, installErrorHandling, keystoneErrorBody } from './platform/http/error-handler.js';
 import { installJsonParser } from './platform/http/json-parser.js';
+import { installNulGuard } from './platform/http/nul-guard.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { Policy, type PolicyRules } from './platform/policy/policy.js';
 import type { Platform } from './platform/platform.js';
@@ -26,8 +27,12 @@ export interface Cloud {
   readonly platform: Platform;
   readonly identity: Identity;
   readonly bootstrap: BootstrapResult;
+  /** Every route registered, HEAD included (for tests that must cover all of them). */
+  readonly routes: readonly RouteEntry[];
   close(): Promise<void>;
 }
+
+export interface RouteEntry { readonly method: string; readonly url: string }
 
 export interface CloudOptions {
   /** Password for a newly created admin user (else NUBIS_ADMIN_PASSWORD, else random). */
@@ -66,10 +71,20 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
       forceCloseConnections: true,
       return503OnClosing: true,
       ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+      // Path ids are checked by each route's schema (Keystone allows 255 characters, more once
+      // percent-encoded); the router's own limit of 100 would refuse valid region ids.
+      routerOptions: { maxParamLength: 1024 },
+      frameworkErrors: frameworkErrorHandler((url) =>
+        services.find((s) => url.startsWith(s.prefix))?.errorFormat ?? keystoneErrorBody),
       // One line per request from our own hook below instead of Fastify's two.
       logController: new LogController({ disableRequestLogging: true }),
     });
     installJsonParser(app);
+    installNulGuard(app);
+    const routes: RouteEntry[] = [];
+    app.addHook('onRoute', (r) => {
+      for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+    });
     app.addHook('onResponse', async (req, reply) => {
       req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     });
@@ -86,7 +101,7 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
     await app.ready();
 
     return {
-      app, platform, identity, bootstrap,
+      app, platform, identity, bootstrap, routes,
       async close() {
         clearInterval(purge);
         await app.close();

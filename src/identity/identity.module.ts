@@ -13,6 +13,24 @@ import { tokenRoutes } from './tokens/tokens.routes.js';
 import { UserService } from './users/users.service.js';
 import { userRoutes } from './users/users.routes.js';
 import { versionRoutes } from './versions.routes.js';
+import { RegionService } from './regions/regions.service.js';
+import { regionRoutes } from './regions/regions.routes.js';
+import { CatalogServices } from './services/services.service.js';
+import { catalogServiceRoutes } from './services/services.routes.js';
+import { EndpointService } from './endpoints/endpoints.service.js';
+import { endpointRoutes } from './endpoints/endpoints.routes.js';
+import { ApplicationCredentialService } from './application-credentials/application-credentials.service.js';
+import { applicationCredentialRoutes } from './application-credentials/application-credentials.routes.js';
+import { GroupService } from './groups/groups.service.js';
+import { groupRoutes } from './groups/groups.routes.js';
+import { RoleService } from './roles/roles.service.js';
+import { roleRoutes } from './roles/roles.routes.js';
+import { ImpliedRoleService } from './roles/implied-roles.service.js';
+import { impliedRoleRoutes } from './roles/implied-roles.routes.js';
+import { GrantService } from './assignments/grants.service.js';
+import { grantRoutes } from './assignments/grants.routes.js';
+import { RoleAssignmentService } from './assignments/role-assignments.service.js';
+import { roleAssignmentRoutes } from './assignments/role-assignments.routes.js';
 
 export interface Identity {
   readonly module: ServiceModule;
@@ -27,6 +45,15 @@ export function createIdentity(platform: Platform): Identity {
   const projects = new ProjectService(deps, domains);
   const users = new UserService(deps, domains);
   const tokens = new TokenService(deps);
+  const regions = new RegionService(deps);
+  const catalogServices = new CatalogServices(deps);
+  const endpoints = new EndpointService(deps, regions);
+  const appCreds = new ApplicationCredentialService(deps);
+  const groups = new GroupService(deps, domains, users);
+  const roles = new RoleService(deps, domains);
+  const impliedRoles = new ImpliedRoleService(deps, roles);
+  const grants = new GrantService(deps, { domains, projects, users, groups, roles });
+  const roleAssignments = new RoleAssignmentService(deps, projects);
 
   const plugins: FastifyPluginAsync[] = [
     versionRoutes(platform.config),
@@ -34,6 +61,15 @@ export function createIdentity(platform: Platform): Identity {
     domainRoutes(deps, domains),
     projectRoutes(deps, projects),
     userRoutes(deps, users, projects),
+    regionRoutes(deps, regions),
+    catalogServiceRoutes(deps, catalogServices),
+    endpointRoutes(deps, endpoints),
+    applicationCredentialRoutes(deps, appCreds),
+    groupRoutes(deps, groups),
+    roleRoutes(deps, roles),
+    impliedRoleRoutes(impliedRoles),
+    grantRoutes(deps, grants),
+    roleAssignmentRoutes(deps, roleAssignments),
   ];
 
   const module: ServiceModule = {

@@ -24,6 +24,7 @@ export const statusTitles: Record<number, string> = {
   406: 'Not Acceptable',
   409: 'Conflict',
   413: 'Request Entity Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
   503: 'Service Unavailable',

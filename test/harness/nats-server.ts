@@ -2,8 +2,9 @@
 // that need a real NATS bus, and stops exactly that process afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { freePort } from './free-port.js';
 
 export interface NatsServer {
   /** `nats://127.0.0.1:PORT` */
@@ -36,19 +37,6 @@ function findNatsServer(): string {
     'nats-server not found (looked in $NATS_SERVER, /usr/sbin, /usr/bin and $PATH): ' +
       'install the Debian package "nats-server" (`make deps` or scripts/install-deps.sh does it)',
   );
-}
-
-/** A port nobody listens on right now: bind port 0 on loopback, read the port, close. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('could not get a free port'))));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import pino from 'pino';
 import { createCloud, type Cloud } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
+import { freshPostgresDatabase } from './postgres-database.js';
 
 export const ADMIN_PASSWORD = 'nubis-test-admin';
 
@@ -28,26 +28,6 @@ export interface TestResponse {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   text: string;
-}
-
-/** Creates a fresh, empty database on the test PostgreSQL and returns its URL. */
-async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `nbtest_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 export async function startTestCloud(overrides: Partial<Config> = {}): Promise<TestCloud> {

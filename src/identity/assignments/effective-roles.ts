@@ -1,5 +1,6 @@
 // Which roles a user holds on a scope: direct grants, grants to the user's groups, and every
 // role those imply (admin ⇒ member ⇒ reader). The one place tokens and listings ask.
+import { sql } from 'kysely';
 import type { IdentityDb, RoleRow } from '../identity.tables.js';
 
 export type TargetType = 'project' | 'domain' | 'system';
@@ -45,13 +46,30 @@ export async function grantedRoleIds(db: IdentityDb, userId: string, targetType:
   return rows.map((r) => r.role_id);
 }
 
-/** Effective roles of the user on the target, sorted by name. */
+/**
+ * Effective roles of the user on the target, sorted by name. Domain-specific roles only serve to
+ * imply global ones (as in Keystone), so they never reach a token themselves.
+ */
 export async function effectiveRoles(db: IdentityDb, userId: string, targetType: TargetType, targetId: string): Promise<RoleRef[]> {
-  const granted = await grantedRoleIds(db, userId, targetType, targetId);
-  if (granted.length === 0) return [];
-  const ids = expandImplied(granted, await impliedRoleMap(db));
-  const roles = await db.selectFrom('role').selectAll().where('id', 'in', [...ids]).orderBy('name').execute();
-  return roles.map(roleRef);
+  // One statement, as every token validation runs it: direct and group grants, closed under
+  // implication by a recursive CTE (UNION drops repeats, so a cycle ends the recursion).
+  const { rows } = await sql<RoleRow>`
+    WITH RECURSIVE granted(id) AS (
+      SELECT "role_id" FROM "role_assignment"
+      WHERE "target_type" = ${targetType} AND "target_id" = ${targetId}
+        AND (("actor_type" = 'user' AND "actor_id" = ${userId})
+          OR ("actor_type" = 'group' AND "actor_id" IN (SELECT "group_id" FROM "group_membership" WHERE "user_id" = ${userId})))
+      UNION
+      SELECT "implied_role"."implied_role_id" FROM "implied_role" JOIN granted ON "implied_role"."prior_role_id" = granted.id
+    )
+    SELECT * FROM "role" WHERE "id" IN (SELECT id FROM granted) AND "domain_id" = '' ORDER BY "name"`.execute(db);
+  return rows.map(roleRef);
+}
+
+/** Ids of the groups the user is a member of. */
+export async function groupIdsOfUser(db: IdentityDb, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('group_membership').select('group_id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.group_id);
 }
 
 /** Ids of targets of one type on which the user holds any role, directly or through a group. */

@@ -7,6 +7,7 @@ import { bool, parseJson, type IdentityDeps } from '../common.js';
 import type { AppCredRow, DomainRow, ProjectRow, TokenRow, UserRow } from '../identity.tables.js';
 import { verifyAgainstNothing, verifySecret } from '../passwords.js';
 import type { AuthIdentity, AuthRequest, AuthScope } from './auth-request.schemas.js';
+import { loadByHash, loadForRow, type TokenParts } from './token-lookup.js';
 
 /** A valid token with everything its body and the policy engine need, read fresh from the DB. */
 export interface ResolvedToken {
@@ -30,8 +31,9 @@ const denied = () => unauthorized('The request you have made requires authentica
 
 /**
  * Issues, validates and revokes tokens. Tokens are random bearer strings stored as SHA-256
- * hashes (primary key), so validation is one indexed lookup and revocation is a row delete.
- * Roles are recomputed at every validation, so a removed role takes effect at once.
+ * hashes (primary key), so validation is one indexed lookup (joined with what the token refers
+ * to) and revocation is a row delete. Nothing is cached: roles are recomputed at every
+ * validation, so a revocation or a removed role takes effect at once, in every process.
  */
 export class TokenService implements TokenValidator {
   constructor(private readonly deps: IdentityDeps) {}
@@ -69,9 +71,8 @@ export class TokenService implements TokenValidator {
 
   /** The token's current meaning, or null if it is unknown, expired, revoked or lost its access. */
   async resolve(token: string): Promise<ResolvedToken | null> {
-    const row = await this.db.selectFrom('token').selectAll().where('id_hash', '=', hashToken(token)).executeTakeFirst();
-    if (!row) return null;
-    return this.resolveRow(row);
+    const parts = await loadByHash(this.db, hashToken(token));
+    return parts ? this.check(parts) : null;
   }
 
   async authenticate(token: string): Promise<AuthContext | null> {
@@ -91,27 +92,31 @@ export class TokenService implements TokenValidator {
   }
 
   private async resolveRow(row: TokenRow): Promise<ResolvedToken | null> {
-    if (row.expires_at <= new Date().toISOString()) return null;
-    const user = await this.db.selectFrom('identity_user').selectAll().where('id', '=', row.user_id).executeTakeFirst();
-    if (!user || !bool(user.enabled)) return null;
-    const userDomain = await this.domainRow(user.domain_id);
-    if (!userDomain || !bool(userDomain.enabled)) return null;
+    const parts = await loadForRow(this.db, row);
+    return parts ? this.check(parts) : null;
+  }
+
+  /** The validity rules, applied to what a token refers to; then its roles, computed now. */
+  private async check(parts: TokenParts): Promise<ResolvedToken | null> {
+    const { row, user, userDomain } = parts;
+    const now = new Date().toISOString();
+    if (row.expires_at <= now) return null;
+    if (!bool(user.enabled) || !bool(userDomain.enabled)) return null;
     const out: ResolvedToken = { row, user, userDomain, system: bool(row.system), roles: [] };
 
     if (row.app_cred_id) {
-      out.appCred = await this.db.selectFrom('application_credential').selectAll()
-        .where('id', '=', row.app_cred_id).executeTakeFirst();
-      if (!out.appCred || (out.appCred.expires_at && out.appCred.expires_at <= new Date().toISOString())) return null;
+      if (!parts.appCred || (parts.appCred.expires_at && parts.appCred.expires_at <= now)) return null;
+      out.appCred = parts.appCred;
     }
     if (row.project_id) {
-      out.project = await this.db.selectFrom('project').selectAll().where('id', '=', row.project_id).executeTakeFirst();
-      if (!out.project || !bool(out.project.enabled)) return null;
-      out.projectDomain = await this.domainRow(out.project.domain_id);
-      if (!out.projectDomain || !bool(out.projectDomain.enabled)) return null;
+      const { project, projectDomain } = parts;
+      if (!project || !bool(project.enabled) || !projectDomain || !bool(projectDomain.enabled)) return null;
+      out.project = project;
+      out.projectDomain = projectDomain;
       out.roles = await effectiveRoles(this.db, user.id, 'project', row.project_id);
     } else if (row.domain_id) {
-      out.domain = await this.domainRow(row.domain_id);
-      if (!out.domain || !bool(out.domain.enabled)) return null;
+      if (!parts.domain || !bool(parts.domain.enabled)) return null;
+      out.domain = parts.domain;
       out.roles = await effectiveRoles(this.db, user.id, 'domain', row.domain_id);
     } else if (out.system) {
       out.roles = await effectiveRoles(this.db, user.id, 'system', 'all');

@@ -17,6 +17,26 @@ export interface Database {
 }
 
 /**
+ * Kysely prepares every query it runs, and better-sqlite3 compiles the SQL at each prepare():
+ * on a token validation that compiling cost more than running the queries. Statements are kept
+ * by SQL text and reused (Kysely holds the one connection for a whole query, so a statement is
+ * never used twice at once); the cache is simply emptied when it grows past `max` texts.
+ */
+function reusePreparedStatements(sqlite: SQLite.Database, max = 1000): void {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      if (cache.size >= max) cache.clear();
+      stmt = prepare(source);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as SQLite.Database['prepare'];
+}
+
+/**
  * Opens the database named by `url`: `postgres://…` for PostgreSQL, `sqlite:PATH`, a plain
  * file path, or `:memory:` for SQLite.
  */
@@ -32,6 +52,7 @@ export function openDatabase(url: string): Database {
   const file = url.replace(/^sqlite:(\/\/)?/, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
+  reusePreparedStatements(sqlite);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');

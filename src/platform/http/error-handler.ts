@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, statusTitles } from '../errors.js';
 
 /** Builds a service's own error body (Keystone, Nova, Neutron… each have one). */
@@ -64,4 +64,16 @@ export function installErrorHandling(app: FastifyInstance, format: ErrorBodyForm
     const body = format(404, 'Not Found', `The resource could not be found: ${req.method} ${req.url.split('?')[0]}`);
     void reply.code(404).type('application/json').send(body);
   });
+}
+
+/**
+ * Fastify's refusals before any route is found (a URL that does not percent-decode, an
+ * over-long path parameter): answered in the error body of the service the path belongs to,
+ * not Fastify's own.
+ */
+export function frameworkErrorHandler(formatFor: (url: string) => ErrorBodyFormat) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+    const { status, message } = describeError(err);
+    void reply.code(status).type('application/json').send(formatFor(req.url)(status, statusTitles[status] ?? 'Error', message));
+  };
 }
