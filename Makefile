@@ -10,9 +10,12 @@ deps:
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
+	@# better-sqlite3 is built from source by its install script; make sure it really was.
+	@node -e "require('better-sqlite3')" 2>/dev/null || npm rebuild better-sqlite3
 	@touch $@
 
 build: node_modules/.installed
+	@rm -rf dist  # no compiled leftovers of deleted sources
 	npx tsc -p tsconfig.json
 
 up: deps build

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { NamedMigration } from '../platform/db/migrations.js';
+import { validityGenerationMigration } from './validity-generation.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
@@ -131,4 +132,4 @@ const initial: NamedMigration = {
   },
 };
 
-export const identityMigrations: readonly NamedMigration[] = [initial];
+export const identityMigrations: readonly NamedMigration[] = [initial, validityGenerationMigration];

@@ -127,10 +127,12 @@ export class ApplicationCredentialService {
       if (!global) throw notFound(`Role ${name} is not defined`);
       ids.push(global.id);
     }
-    const wanted = expandImplied(ids, await impliedRoleMap(this.deps.db));
     const byId = new Map(held.map((r) => [r.id, r]));
-    for (const id of wanted) if (!byId.has(id)) throw invalid('Cannot create an application credential with unassigned role');
-    return [...wanted].map((id) => byId.get(id)!).sort((a, b) => a.name.localeCompare(b.name));
+    for (const id of expandImplied(ids, await impliedRoleMap(this.deps.db))) {
+      if (!byId.has(id)) throw invalid('Cannot create an application credential with unassigned role');
+    }
+    // Stored as asked, as Keystone does; what they imply is added when a token is made.
+    return [...new Set(ids)].map((id) => byId.get(id)!).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async list(auth: AuthContext, userId: string, q: AppCredListQuery) {

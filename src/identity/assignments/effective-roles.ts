@@ -31,21 +31,6 @@ export function expandImplied(roleIds: Iterable<string>, implied: Map<string, st
   return seen;
 }
 
-/** Role ids granted directly to the user or to a group the user is in, on one target. */
-export async function grantedRoleIds(db: IdentityDb, userId: string, targetType: TargetType, targetId: string): Promise<string[]> {
-  const rows = await db.selectFrom('role_assignment').select('role_id')
-    .where('target_type', '=', targetType).where('target_id', '=', targetId)
-    .where((eb) => eb.or([
-      eb.and([eb('actor_type', '=', 'user'), eb('actor_id', '=', userId)]),
-      eb.and([
-        eb('actor_type', '=', 'group'),
-        eb('actor_id', 'in', eb.selectFrom('group_membership').select('group_id').where('user_id', '=', userId)),
-      ]),
-    ]))
-    .execute();
-  return rows.map((r) => r.role_id);
-}
-
 /**
  * Effective roles of the user on the target, sorted by name. Domain-specific roles only serve to
  * imply global ones (as in Keystone), so they never reach a token themselves.
@@ -78,10 +63,7 @@ export async function targetsOfUser(db: IdentityDb, userId: string, targetType: 
     .where('target_type', '=', targetType)
     .where((eb) => eb.or([
       eb.and([eb('actor_type', '=', 'user'), eb('actor_id', '=', userId)]),
-      eb.and([
-        eb('actor_type', '=', 'group'),
-        eb('actor_id', 'in', eb.selectFrom('group_membership').select('group_id').where('user_id', '=', userId)),
-      ]),
+      eb.and([eb('actor_type', '=', 'group'), eb('actor_id', 'in', eb.selectFrom('group_membership').select('group_id').where('user_id', '=', userId))]),
     ]))
     .execute();
   return rows.map((r) => r.target_id);

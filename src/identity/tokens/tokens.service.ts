@@ -2,24 +2,19 @@ import { createHash } from 'node:crypto';
 import type { AuthContext, TokenValidator } from '../../platform/auth-context.js';
 import { badRequest, unauthorized } from '../../platform/errors.js';
 import { secret } from '../../platform/ids.js';
-import { effectiveRoles, type RoleRef } from '../assignments/effective-roles.js';
+import { effectiveRoles, expandImplied, impliedRoleMap, type RoleRef } from '../assignments/effective-roles.js';
 import { bool, parseJson, type IdentityDeps } from '../common.js';
 import type { AppCredRow, DomainRow, ProjectRow, TokenRow, UserRow } from '../identity.tables.js';
 import { verifyAgainstNothing, verifySecret } from '../passwords.js';
+import { readGeneration } from '../validity-generation.js';
 import type { AuthIdentity, AuthRequest, AuthScope } from './auth-request.schemas.js';
+import { ValidationCache } from './token-cache.js';
 import { loadByHash, loadForRow, type TokenParts } from './token-lookup.js';
 
 /** A valid token with everything its body and the policy engine need, read fresh from the DB. */
-export interface ResolvedToken {
-  row: TokenRow;
-  user: UserRow;
-  userDomain: DomainRow;
-  project?: ProjectRow;
-  projectDomain?: DomainRow;
-  domain?: DomainRow;
+export interface ResolvedToken extends TokenParts {
   system: boolean;
   roles: RoleRef[];
-  appCred?: AppCredRow;
 }
 
 interface Identified { user: UserRow; methods: string[]; appCred?: AppCredRow; fromToken?: ResolvedToken }
@@ -32,10 +27,13 @@ const denied = () => unauthorized('The request you have made requires authentica
 /**
  * Issues, validates and revokes tokens. Tokens are random bearer strings stored as SHA-256
  * hashes (primary key), so validation is one indexed lookup (joined with what the token refers
- * to) and revocation is a row delete. Nothing is cached: roles are recomputed at every
- * validation, so a revocation or a removed role takes effect at once, in every process.
+ * to) and revocation is a row delete. A validation is remembered only while the identity
+ * validity generation stands still (any identity write moves it, in any process), so a
+ * revocation or a removed role takes effect at once everywhere.
  */
 export class TokenService implements TokenValidator {
+  private readonly validated = new ValidationCache<ResolvedToken>();
+
   constructor(private readonly deps: IdentityDeps) {}
 
   private get db() { return this.deps.db; }
@@ -71,8 +69,15 @@ export class TokenService implements TokenValidator {
 
   /** The token's current meaning, or null if it is unknown, expired, revoked or lost its access. */
   async resolve(token: string): Promise<ResolvedToken | null> {
-    const parts = await loadByHash(this.db, hashToken(token));
-    return parts ? this.check(parts) : null;
+    const hash = hashToken(token);
+    // Read before the token's data, so a cached result is never newer than its generation says.
+    const generation = await readGeneration(this.db);
+    const cached = this.validated.get(hash, generation);
+    if (cached) return expired(cached, new Date().toISOString()) ? null : cached;
+    const parts = await loadByHash(this.db, hash);
+    const resolved = parts ? await this.check(parts) : null;
+    if (resolved) this.validated.set(hash, generation, resolved);
+    return resolved;
   }
 
   async authenticate(token: string): Promise<AuthContext | null> {
@@ -99,15 +104,13 @@ export class TokenService implements TokenValidator {
   /** The validity rules, applied to what a token refers to; then its roles, computed now. */
   private async check(parts: TokenParts): Promise<ResolvedToken | null> {
     const { row, user, userDomain } = parts;
-    const now = new Date().toISOString();
-    if (row.expires_at <= now) return null;
     if (!bool(user.enabled) || !bool(userDomain.enabled)) return null;
     const out: ResolvedToken = { row, user, userDomain, system: bool(row.system), roles: [] };
-
     if (row.app_cred_id) {
-      if (!parts.appCred || (parts.appCred.expires_at && parts.appCred.expires_at <= now)) return null;
+      if (!parts.appCred) return null;
       out.appCred = parts.appCred;
     }
+    if (expired(out, new Date().toISOString())) return null;
     if (row.project_id) {
       const { project, projectDomain } = parts;
       if (!project || !bool(project.enabled) || !projectDomain || !bool(projectDomain.enabled)) return null;
@@ -126,7 +129,7 @@ export class TokenService implements TokenValidator {
     if (out.appCred) {
       const allowed = await this.db.selectFrom('application_credential_role').select('role_id')
         .where('app_cred_id', '=', out.appCred.id).execute();
-      const ids = new Set(allowed.map((r) => r.role_id));
+      const ids = expandImplied(allowed.map((r) => r.role_id), await impliedRoleMap(this.db));
       out.roles = out.roles.filter((r) => ids.has(r.id));
     }
     return out.roles.length ? out : null;
@@ -258,6 +261,11 @@ export class TokenService implements TokenValidator {
     }
     return { project, system: false };
   }
+}
+
+/** Whether time alone has ended the token (its own expiry or its application credential's). */
+function expired(r: ResolvedToken, now: string): boolean {
+  return r.row.expires_at <= now || Boolean(r.appCred?.expires_at && r.appCred.expires_at <= now);
 }
 
 export function toAuthContext(r: ResolvedToken): AuthContext {

@@ -73,7 +73,11 @@ export function installErrorHandling(app: FastifyInstance, format: ErrorBodyForm
  */
 export function frameworkErrorHandler(formatFor: (url: string) => ErrorBodyFormat) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
-    const { status, message } = describeError(err);
+    const { status } = describeError(err);
+    // Fastify's own texts repeat the whole URL, however long.
+    const message = err.code === 'FST_ERR_BAD_URL' ? 'Invalid URL: a part of the path is not valid percent-encoding.'
+      : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'Invalid URL: a part of the path is too long.'
+        : describeError(err).message;
     void reply.code(status).type('application/json').send(formatFor(req.url)(status, statusTitles[status] ?? 'Error', message));
   };
 }
