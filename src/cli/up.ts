@@ -18,6 +18,8 @@ export async function up(argv: string[]): Promise<void> {
     stateDir: flags['state-dir'], listen: flags.listen, database: flags.database, bus: flags.bus,
     publicUrl: flags['public-url'], config: flags.config, logLevel: flags['log-level'],
   });
+  // The state dir holds password hashes, keys and guest disks: nothing in it is for others.
+  process.umask(0o077);
   const lock = lockStateDir(config.stateDir);
   let cloud;
   try {
