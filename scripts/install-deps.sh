@@ -7,7 +7,17 @@ APT_PACKAGES=(
   python3-openstackclient  # the real `openstack` CLI the compatibility tests drive
   nats-server              # the NATS bus, for scale-out and its tests
   postgresql               # the scale-out database, for its tests
+  qemu-utils               # qemu-img: inspects every uploaded image (format, backing files)
   make g++ python3         # better-sqlite3 builds from source
+  # the test guest image (nubis dev build-test-image) and the tests that boot it:
+  busybox-static           # the guest's whole userland, static (the initramfs has no libc)
+  cpio                     # packs the initramfs (newc)
+  xz-utils                 # unpacks .ko.xz modules, should the Debian kernel compress them
+  fdisk                    # sfdisk partitions the whole-disk image
+  extlinux syslinux-common # bootloader and MBR code of the whole-disk image
+  qemu-utils               # qemu-img: raw -> qcow2, overlays in tests
+  qemu-system-x86          # boots the guest in tests (TCG)
+  genisoimage              # config-2 drives in tests
 )
 
 missing=()

@@ -6,6 +6,9 @@ import { identityMigrations } from './identity/identity.migrations.js';
 import { identityPolicy } from './identity/identity.policy.js';
 import { createIdentity, type Identity } from './identity/identity.module.js';
 import { bootstrapIdentity, type BootstrapResult } from './identity/bootstrap.js';
+import { imageMigrations } from './image/image.migrations.js';
+import { imagePolicy } from './image/image.policy.js';
+import { createImage } from './image/image.module.js';
 import type { Config } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
@@ -19,8 +22,8 @@ import { Policy, type PolicyRules } from './platform/policy/policy.js';
 import type { Platform } from './platform/platform.js';
 import type { ServiceModule } from './platform/service.js';
 
-export const MIGRATIONS = [...identityMigrations];
-export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy };
+export const MIGRATIONS = [...identityMigrations, ...imageMigrations];
+export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy, ...imagePolicy };
 
 export interface Cloud {
   readonly app: FastifyInstance;
@@ -58,7 +61,9 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
   try {
     await migrate(database.db, MIGRATIONS);
     const identity = createIdentity(platform);
-    const services: ServiceModule[] = [identity.module];
+    const image = createImage(platform);
+    await image.recover();
+    const services: ServiceModule[] = [identity.module, image.module];
     const bootstrap = await bootstrapIdentity(identity.deps.db, config, services,
       opts.adminPassword ?? process.env.NUBIS_ADMIN_PASSWORD);
     await identity.tokens.purgeExpired();

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { up, UP_USAGE } from './up.js';
+import { dev, DEV_USAGE } from './dev.js';
 
 const USAGE = `nubis — an OpenStack-compatible private cloud
 
 Usage:
   ${UP_USAGE}
+  ${DEV_USAGE}
   nubis version      print the version
   nubis --help       this text
 `;
@@ -20,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
     case 'up':
       await up(rest);
       return -1; // keeps running until a signal
+    case 'dev':
+      return dev(rest);
     case 'version':
     case '--version':
       process.stdout.write(`nubis ${version()}\n`);

@@ -26,6 +26,7 @@ export const statusTitles: Record<number, string> = {
   413: 'Request Entity Too Large',
   414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  416: 'Requested Range Not Satisfiable',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

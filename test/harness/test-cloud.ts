@@ -14,7 +14,7 @@ export interface TestCloud {
   cloud: Cloud;
   config: Config;
   /** Sends a request through Fastify's inject; JSON in, parsed JSON out. */
-  request(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<TestResponse>;
+  request(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string | Buffer }): Promise<TestResponse>;
   /** A project-scoped token for a user (password auth). */
   login(user: string, password: string, project?: string, domain?: string): Promise<string>;
   /** The admin's project-scoped token. */
@@ -28,6 +28,8 @@ export interface TestResponse {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   text: string;
+  /** The body's bytes, for binary answers (image data). */
+  raw: Buffer;
 }
 
 export async function startTestCloud(overrides: Partial<Config> = {}): Promise<TestCloud> {
@@ -44,7 +46,7 @@ export async function startTestCloud(overrides: Partial<Config> = {}): Promise<T
   const request: TestCloud['request'] = async (method, url, opts = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers['x-auth-token'] = opts.token;
-    let payload: string | undefined = opts.rawBody;
+    let payload: string | Buffer | undefined = opts.rawBody;
     if (opts.body !== undefined) {
       payload = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
@@ -52,7 +54,7 @@ export async function startTestCloud(overrides: Partial<Config> = {}): Promise<T
     const res = await cloud.app.inject({ method: method as 'GET', url, headers, payload });
     let body: unknown;
     try { body = res.body ? JSON.parse(res.body) : undefined; } catch { body = undefined; }
-    return { status: res.statusCode, headers: res.headers, body, text: res.body };
+    return { status: res.statusCode, headers: res.headers, body, text: res.body, raw: res.rawPayload };
   };
 
   const login: TestCloud['login'] = async (user, password, project, domain = 'Default') => {

@@ -7,6 +7,10 @@ export type ErrorBodyFormat = (status: number, title: string, message: string) =
 /** Keystone's `{"error": {"code", "title", "message"}}`. */
 export const keystoneErrorBody: ErrorBodyFormat = (code, title, message) => ({ error: { code, title, message } });
 
+/** Glance's (webob's) JSON fault: `{"message", "code": "404 Not Found", "title"}`; openstacksdk
+ *  reads `message` from the root object. */
+export const glanceErrorBody: ErrorBodyFormat = (code, title, message) => ({ message, code: `${code} ${title}`, title });
+
 interface AjvError { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> }
 
 /** A person-readable message for a JSON-schema failure, naming the field. */

@@ -32,22 +32,26 @@ export function nestsDeeperThan(text: string, max: number): boolean {
  */
 export function installJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(/^application\/(.+\+)?json(-patch)?(\+json)?/, { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-      return done(new ApiError(400, `Malformed request body: JSON nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return done(new ApiError(400, 'Malformed request body: it is not valid JSON.'), undefined);
-    }
-    // JSON can only carry a NUL as the escape \u0000; walk the value only when the text has one.
-    if (/\\u0000/i.test(text) && containsNul(parsed)) {
-      return done(new ApiError(400, 'Invalid input: strings in the request body may not contain NUL characters.'), undefined);
-    }
-    done(null, parsed);
-  });
+  app.addContentTypeParser(/^application\/(.+\+)?json(-patch)?(\+json)?/, { parseAs: 'string' }, parseJsonBody);
+}
+
+/** The JSON body parser itself, for services whose media types the pattern above does not
+ *  cover (Glance's `application/openstack-images-v2.1-json-patch`). */
+export function parseJsonBody(_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
+  const text = String(body);
+  if (text.trim() === '') return done(null, undefined);
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return done(new ApiError(400, `Malformed request body: JSON nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return done(new ApiError(400, 'Malformed request body: it is not valid JSON.'), undefined);
+  }
+  // JSON can only carry a NUL as the escape \u0000; walk the value only when the text has one.
+  if (/\\u0000/i.test(text) && containsNul(parsed)) {
+    return done(new ApiError(400, 'Invalid input: strings in the request body may not contain NUL characters.'), undefined);
+  }
+  done(null, parsed);
 }

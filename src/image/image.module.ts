@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { glanceErrorBody } from '../platform/http/error-handler.js';
+import type { Platform } from '../platform/platform.js';
+import type { ServiceModule } from '../platform/service.js';
+import type { ImageDeps } from './common.js';
+import { imageDataRoutes } from './data/image-data.routes.js';
+import { ImageDataService } from './data/image-data.service.js';
+import type { ImageDb } from './image.tables.js';
+import { imageRoutes } from './images/images.routes.js';
+import { ImageService } from './images/images.service.js';
+import { infoRoutes } from './info.routes.js';
+import { memberRoutes } from './members/members.routes.js';
+import { MemberService } from './members/members.service.js';
+import { schemaRoutes } from './schemas.routes.js';
+import { FileStore } from './store/file-store.js';
+import { imageVersionRoutes } from './versions.routes.js';
+
+export interface Image {
+  readonly module: ServiceModule;
+  readonly deps: ImageDeps;
+  /**
+   * After a crash: uploads that were `saving` can never finish, so they become `killed` and
+   * their partial files go. Assumes this process is the only writer of this store (all-in-one).
+   */
+  recover(): Promise<void>;
+}
+
+/** Glance: the image service under /image, its data in `<stateDir>/images`. */
+export function createImage(platform: Platform): Image {
+  const store = new FileStore(join(platform.config.stateDir, 'images'));
+  const deps: ImageDeps = { db: platform.database.db as ImageDb, policy: platform.policy, config: platform.config, store };
+  const images = new ImageService(deps);
+  const plugins: FastifyPluginAsync[] = [
+    imageVersionRoutes(platform.config),
+    imageRoutes(deps, images),
+    imageDataRoutes(new ImageDataService(deps)),
+    memberRoutes(new MemberService(deps)),
+    schemaRoutes(),
+    infoRoutes(store),
+  ];
+  const module: ServiceModule = {
+    type: 'image',
+    name: 'glance',
+    prefix: '/image',
+    catalogPath: '/image',
+    errorFormat: glanceErrorBody,
+    routes: async (app) => { for (const p of plugins) await app.register(p); },
+  };
+  return {
+    module, deps,
+    async recover() {
+      await deps.db.updateTable('image').set({ status: 'killed', updated_at: new Date().toISOString() })
+        .where('status', '=', 'saving').execute();
+      await store.removePartial();
+    },
+  };
+}
