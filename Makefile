@@ -3,7 +3,7 @@ SHELL := /bin/bash
 STATE_DIR ?= /var/lib/nubis
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: up build deps test test-unit test-postgres test-compat bench clean
+.PHONY: up build deps test test-unit test-postgres test-compat bench bench-identity bench-image clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,8 +25,16 @@ up: deps build
 test: deps build
 	scripts/run-tests.sh
 
+# Every benchmark, one after the other (each records its own section of docs/BENCHMARKS.md).
 bench: deps build
 	node dist/bench/identity/identity-bench.js
+	node dist/bench/image/image-bench.js
+
+bench-identity: deps build
+	node dist/bench/identity/identity-bench.js
+
+bench-image: deps build
+	node dist/bench/image/image-bench.js
 
 clean:
 	rm -rf dist node_modules/.installed

@@ -67,6 +67,12 @@ describe('the openstack image CLI against nubis up', { timeout: 300_000 }, () =>
     const tagged = await owner.json<Row[]>(['image', 'list', '--tag', 'smoke']);
     assert.deepEqual(tagged.map((r) => r.ID), [imageId]);
     assert.deepEqual(await guest.json<Row[]>(['image', 'list', '--name', 'cli-image']), []);
+    // --property filters on the client, over the properties the API returns.
+    const byProperty = await owner.json<Row[]>(['image', 'list', '--property', 'os_distro=nubis']);
+    assert.deepEqual(byProperty.map((r) => r.ID), [imageId]);
+    assert.deepEqual(await owner.json<Row[]>(['image', 'list', '--property', 'os_distro=other']), []);
+    assert.deepEqual(await owner.json<Row[]>(['image', 'list', '--tag', 'no-such-tag']), []);
+    assert.ok(!(await owner.json<Row[]>(['image', 'list', '--public'])).some((r) => r.ID === imageId));
   });
 
   it('sets and unsets properties and the name', async () => {
@@ -83,13 +89,19 @@ describe('the openstack image CLI against nubis up', { timeout: 300_000 }, () =>
   it('saves the data back byte for byte', async () => {
     const out = join(work, 'saved.qcow2');
     await owner.ok(['image', 'save', '--file', out, imageId]);
-    assert.ok(readFileSync(out).equals(readFileSync(qcow2)));
+    const saved = readFileSync(out);
+    assert.ok(saved.equals(readFileSync(qcow2)));
+    const shown = await owner.json(['image', 'show', imageId]);
+    assert.equal(createHash('md5').update(saved).digest('hex'), shown.checksum);
   });
 
   it('does not let a member-only user make an image public', async () => {
     const r = await owner.fails(['image', 'set', '--public', imageId]);
     assert.match(r.stderr, FORBIDDEN, r.stderr);
     assert.equal((await owner.json(['image', 'show', imageId])).visibility, 'private');
+    const created = await owner.fails(['image', 'create', '--disk-format', 'raw', '--container-format', 'bare', '--public', 'cli-not-public']);
+    assert.match(created.stderr, FORBIDDEN, created.stderr);
+    assert.deepEqual(await admin.json<Row[]>(['image', 'list', '--name', 'cli-not-public']), []);
   });
 
   it('shares with another project, which accepts', async () => {
@@ -103,6 +115,36 @@ describe('the openstack image CLI against nubis up', { timeout: 300_000 }, () =>
     assert.equal(accepted[0]!.Status, 'accepted');
     const listed = await guest.json<Row[]>(['image', 'list']);
     assert.ok(listed.some((r) => r.ID === imageId));
+  });
+
+  it('filters shared and private images, and the member cannot publicize', async () => {
+    assert.deepEqual((await guest.json<Row[]>(['image', 'list', '--shared'])).map((r) => r.ID), [imageId]);
+    assert.ok((await owner.json<Row[]>(['image', 'list', '--shared'])).some((r) => r.ID === imageId));
+    assert.ok(!(await owner.json<Row[]>(['image', 'list', '--private'])).some((r) => r.ID === imageId));
+    assert.deepEqual(await guest.json<Row[]>(['image', 'list', '--private']), []);
+    const r = await guest.fails(['image', 'set', '--public', imageId]);
+    assert.match(r.stderr, FORBIDDEN, r.stderr);
+    assert.equal((await owner.json(['image', 'show', imageId])).visibility, 'shared');
+  });
+
+  it('creates a community image that others list only on request', async () => {
+    const com = await owner.json(['image', 'create', '--file', raw, '--disk-format', 'raw', '--container-format', 'bare',
+      '--community', 'cli-community']);
+    const id = String(com.id);
+    assert.equal(com.visibility, 'community');
+    assert.deepEqual((await guest.json<Row[]>(['image', 'list', '--community'])).map((r) => r.ID), [id]);
+    assert.deepEqual((await owner.json<Row[]>(['image', 'list', '--community'])).map((r) => r.ID), [id]);
+    // Glance leaves community images out of a plain list, except for their owner.
+    assert.ok(!(await guest.json<Row[]>(['image', 'list'])).some((r) => r.ID === id));
+    assert.ok((await owner.json<Row[]>(['image', 'list'])).some((r) => r.ID === id));
+    assert.equal((await guest.json(['image', 'show', id])).visibility, 'community');
+    const out = join(work, 'community.raw');
+    await guest.ok(['image', 'save', '--file', out, id]);
+    assert.ok(readFileSync(out).equals(readFileSync(raw)));
+    const r = await guest.fails(['image', 'set', '--name', 'taken-over', id]);
+    assert.match(r.stderr, FORBIDDEN, r.stderr);
+    await owner.ok(['image', 'delete', id]);
+    assert.deepEqual(await guest.json<Row[]>(['image', 'list', '--community']), []);
   });
 
   it('deactivates and reactivates as admin', async () => {
