@@ -18,6 +18,9 @@ APT_PACKAGES=(
   qemu-utils               # qemu-img: raw -> qcow2, overlays in tests
   qemu-system-x86          # boots the guest in tests (TCG)
   genisoimage              # config-2 drives in tests
+  iproute2                 # `ip netns`, bridge and tap: the guest's private network in tests
+  dnsmasq-base             # DHCP for that network (-base: the binary only, no system service)
+  iputils-ping             # pings the guest from inside that network
 )
 
 missing=()

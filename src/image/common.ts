@@ -3,6 +3,7 @@ import type { Config } from '../platform/config.js';
 import { badRequest, forbidden, notFound } from '../platform/errors.js';
 import type { Policy } from '../platform/policy/policy.js';
 import type { ImageDb, ImageRow } from './image.tables.js';
+import type { FileStore } from './store/file-store.js';
 import type { ImageStore } from './store/image-store.js';
 
 export interface ImageDeps {
@@ -10,6 +11,8 @@ export interface ImageDeps {
   readonly policy: Policy;
   readonly config: Config;
   readonly store: ImageStore;
+  /** Data staged for interoperable import (`PUT /stage`, web-download) before it is stored. */
+  readonly staging: FileStore;
 }
 
 export const DISK_FORMATS = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'] as const;

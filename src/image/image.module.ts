@@ -9,6 +9,8 @@ import { ImageDataService } from './data/image-data.service.js';
 import type { ImageDb } from './image.tables.js';
 import { imageRoutes } from './images/images.routes.js';
 import { ImageService } from './images/images.service.js';
+import { importRoutes } from './import/import.routes.js';
+import { ImportService } from './import/import.service.js';
 import { infoRoutes } from './info.routes.js';
 import { memberRoutes } from './members/members.routes.js';
 import { MemberService } from './members/members.service.js';
@@ -24,12 +26,16 @@ export interface Image {
    * their partial files go. Assumes this process is the only writer of this store (all-in-one).
    */
   recover(): Promise<void>;
+  /** Resolves when no import runs in the background (call before closing the database). */
+  idle(): Promise<void>;
 }
 
 /** Glance: the image service under /image, its data in `<stateDir>/images`. */
 export function createImage(platform: Platform): Image {
   const store = new FileStore(join(platform.config.stateDir, 'images'));
-  const deps: ImageDeps = { db: platform.database.db as ImageDb, policy: platform.policy, config: platform.config, store };
+  const staging = new FileStore(join(platform.config.stateDir, 'staging'));
+  const deps: ImageDeps = { db: platform.database.db as ImageDb, policy: platform.policy, config: platform.config, store, staging };
+  const imports = new ImportService(deps);
   const images = new ImageService(deps);
   const plugins: FastifyPluginAsync[] = [
     imageVersionRoutes(platform.config),
@@ -37,7 +43,8 @@ export function createImage(platform: Platform): Image {
     imageDataRoutes(new ImageDataService(deps)),
     memberRoutes(new MemberService(deps)),
     schemaRoutes(),
-    infoRoutes(store),
+    importRoutes(imports),
+    infoRoutes(deps),
   ];
   const module: ServiceModule = {
     type: 'image',
@@ -53,6 +60,20 @@ export function createImage(platform: Platform): Image {
       await deps.db.updateTable('image').set({ status: 'killed', updated_at: new Date().toISOString() })
         .where('status', '=', 'saving').execute();
       await store.removePartial();
+      // An import cannot resume: it failed, as far as the client can tell (Glance's queued).
+      await deps.db.updateTable('image').set({ status: 'queued', updated_at: new Date().toISOString() })
+        .where('status', '=', 'importing').execute();
+      await staging.removePartial();
+      const staged = new Set((await deps.db.selectFrom('image').select('id').where('status', '=', 'uploading').execute()).map((r) => r.id));
+      for (const id of staging.ids()) if (!staged.has(id)) await staging.delete(staging.locationOf(id));
+      // Staging that never finished leaves the image `uploading` with no data: back to queued.
+      for (const id of staged) {
+        if (!staging.ids().includes(id)) {
+          await deps.db.updateTable('image').set({ status: 'queued', updated_at: new Date().toISOString() })
+            .where('id', '=', id).where('status', '=', 'uploading').execute();
+        }
+      }
     },
+    idle: () => imports.idle(),
   };
 }

@@ -16,6 +16,12 @@ export interface Config {
   /** Operator's policy overrides (JSON object of rule name → rule). */
   policyFile: string;
   logLevel: string;
+  /** Images a project may own (Glance's unified limit `image_count_total`); -1 is unlimited. */
+  imageQuotaImages: number;
+  /** Bytes of image data a project may store (`image_size_total`, in bytes here); -1 is unlimited. */
+  imageQuotaBytes: number;
+  /** disk_format imported images are converted to for the compute hosts (`qcow2`, `raw`), or null to keep it. */
+  imageConvertTo: string | null;
 }
 
 /** What may be given on the command line; unset fields fall through to env, file, defaults. */
@@ -32,6 +38,7 @@ export interface ConfigFlags {
 type FileConfig = Partial<{
   state_dir: string; listen: string; public_url: string; database: string; bus: string;
   token_expiration: number; policy_file: string; log_level: string;
+  image_quota_images: number; image_quota_bytes: number; image_convert_to: string;
 }>;
 
 function parseListen(listen: string): { host: string; port: number } {
@@ -50,6 +57,18 @@ function readConfigFile(path: string | undefined): FileConfig {
   } catch (err) {
     throw new Error(`cannot read config file ${path}: ${(err as Error).message}`);
   }
+}
+
+function quota(name: string, value: unknown): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < -1) throw new Error(`${name} must be a whole number, or -1 for unlimited`);
+  return n;
+}
+
+function convertTo(value: string | undefined): string | null {
+  if (value === undefined || value === '' || value === 'keep') return null;
+  if (value !== 'qcow2' && value !== 'raw') throw new Error(`image_convert_to must be qcow2, raw or keep, got "${value}"`);
+  return value;
 }
 
 /** Defaults, then the config file, then NUBIS_* environment variables, then flags. */
@@ -76,5 +95,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     tokenExpirationSeconds: expiration,
     policyFile: env.NUBIS_POLICY_FILE ?? file.policy_file ?? join(stateDir, 'policy.json'),
     logLevel: flags.logLevel ?? env.NUBIS_LOG_LEVEL ?? file.log_level ?? 'info',
+    imageQuotaImages: quota('image_quota_images', env.NUBIS_IMAGE_QUOTA_IMAGES ?? file.image_quota_images ?? 100),
+    imageQuotaBytes: quota('image_quota_bytes', env.NUBIS_IMAGE_QUOTA_BYTES ?? file.image_quota_bytes ?? 100 * 1024 ** 3),
+    imageConvertTo: convertTo(env.NUBIS_IMAGE_CONVERT_TO ?? file.image_convert_to),
   };
 }

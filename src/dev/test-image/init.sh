@@ -82,9 +82,10 @@ if [ -n "$dev" ] && mount -o ro "$dev" /mnt/config 2>/dev/null; then
 fi
 if [ "$source" = none ] && [ -n "$(ips)" ]; then
   base=http://169.254.169.254/openstack/latest
-  if wget -q -T 3 -O "$meta" "$base/meta_data.json" 2>/dev/null; then
+  # `timeout`, not wget's own -T: Debian 12's busybox-static wget segfaults whenever -T is given.
+  if timeout 3 wget -q -O "$meta" "$base/meta_data.json" 2>/dev/null; then
     source=metadata-service
-    wget -q -T 3 -O "$udata" "$base/user_data" 2>/dev/null || rm -f "$udata"
+    timeout 3 wget -q -O "$udata" "$base/user_data" 2>/dev/null || rm -f "$udata"
   else
     rm -f "$meta"
   fi

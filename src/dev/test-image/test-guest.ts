@@ -14,6 +14,10 @@ export interface TestGuestSpec {
   cmdline?: string;
   /** …and/or virtio disks, the first one bootable (the whole-disk style). */
   disks?: string[];
+  /** virtio NICs on existing tap devices (QEMU brings no script; the caller sets the taps up). */
+  nics?: Array<{ tap: string; mac: string }>;
+  /** Runs QEMU inside this network namespace (`ip netns exec`), where the taps live. */
+  netns?: string;
 }
 
 /** A QEMU process running the test guest; `stop()` kills it by its PID and is safe to repeat. */
@@ -41,7 +45,15 @@ export class TestGuest {
         '-blockdev', `driver=${fmt},file=f${i},node-name=d${i}`,
         '-device', `virtio-blk-pci,drive=d${i},id=disk${i}${i === 0 && !spec.kernel ? ',bootindex=0' : ''}`);
     });
-    const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // romfile= : no PXE option ROM needed (direct kernel boot), so ipxe-qemu need not be installed.
+    (spec.nics ?? []).forEach(({ tap, mac }, i) => {
+      args.push('-netdev', `tap,id=n${i},ifname=${tap},script=no,downscript=no`, '-device', `virtio-net-pci,netdev=n${i},mac=${mac},romfile=`);
+    });
+    // `ip netns exec` execs QEMU itself, so the child's PID stays QEMU's and stop() kills QEMU.
+    const [cmd, argv]: [string, string[]] = spec.netns
+      ? ['ip', ['netns', 'exec', spec.netns, 'qemu-system-x86_64', ...args]]
+      : ['qemu-system-x86_64', args];
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.resume();
     return new TestGuest(child, serialLog, qmpSocket);
   }

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTestImage, type TestImage } from './build-test-image.js';
+import { GuestNetwork } from './guest-network.js';
 import { run } from './run.js';
 import { TestGuest, type TestGuestSpec } from './test-guest.js';
 
@@ -21,6 +22,7 @@ describe('test guest image', { skip }, () => {
   let image: TestImage;
   let scratch: string;
   const guests: TestGuest[] = [];
+  const networks: GuestNetwork[] = [];
 
   before(async () => {
     // A fixed cache dir keeps the downloaded kernel .deb between runs; the image itself is rebuilt
@@ -31,6 +33,7 @@ describe('test guest image', { skip }, () => {
 
   after(async () => {
     for (const g of guests) await g.stop();
+    for (const n of networks) await n.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -96,5 +99,32 @@ describe('test guest image', { skip }, () => {
     // User data runs before READY, so a test that saw READY can rely on its effects.
     const lines = g.console().split(/\r?\n/);
     assert.ok(lines.findIndex((l) => l.startsWith('USER-DATA-MARKER')) < lines.findIndex((l) => READY.test(l)));
+  });
+
+  it('gets an address by DHCP and reads the metadata service (in a private network namespace)', async () => {
+    const uuid = 'a3c1e7b2-4f0d-4e8a-9b61-0c2d5e7f9a13';
+    const net = await GuestNetwork.start({
+      metaData: { uuid, name: 'mds', hostname: 'mds-test.novalocal', availability_zone: 'nova' },
+      userData: '#!/bin/sh\necho "USER-DATA-MARKER host=$(hostname)"\n',
+    });
+    networks.push(net);
+    const g = boot('metadata-service', {
+      kernel: image.kernel, initrd: image.ramdisk, cmdline: image.cmdline,
+      netns: net.netns, nics: [{ tap: net.tap, mac: net.mac }],
+    });
+    const ready = await g.waitForLine(READY).catch((e: Error) => {
+      throw new Error(`${e.message}\ndnsmasq log:\n${net.dnsmasqLog().slice(-2000)}`);
+    });
+    assert.equal(await g.waitForLine(/^NUBIS-METADATA /), 'NUBIS-METADATA source=metadata-service');
+    assert.equal(field(ready, 'hostname'), 'mds-test.novalocal');
+    assert.equal(field(ready, 'uuid'), uuid);
+    const ip = field(ready, 'ips')!;
+    assert.match(ip, new RegExp(`^${net.subnet.replaceAll('.', '\\.')}\\.(1[0-9][0-9])$`), 'one address, from the DHCP range');
+    assert.equal(await net.lease(net.mac), ip, "the address is dnsmasq's lease for the guest's MAC");
+    assert.equal(await g.waitForLine(/^USER-DATA-MARKER /), 'USER-DATA-MARKER host=mds-test.novalocal');
+    assert.equal(await g.waitForLine(/^NUBIS-USER-DATA /), 'NUBIS-USER-DATA exit=0');
+    assert.deepEqual(net.requests(), ['/openstack/latest/meta_data.json', '/openstack/latest/user_data']);
+    // ping exits non-zero (and exec rejects) unless the guest answers.
+    assert.match(await net.exec('ping', ['-c', '1', '-W', '2', ip]), / 1 received/);
   });
 });

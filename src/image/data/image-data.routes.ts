@@ -20,7 +20,12 @@ export function imageDataRoutes(data: ImageDataService): FastifyPluginAsync {
         throw new ApiError(415, `Unsupported Content-Type '${type}' for image data; send application/octet-stream.`);
       }
       const length = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
-      await data.upload(caller(req), req.params.image_id, req.body as Readable, Number.isSafeInteger(length) ? length : undefined);
+      await data.upload(caller(req), req.params.image_id, req.body as Readable, Number.isSafeInteger(length) ? length : undefined)
+        .catch((err: unknown) => {
+          // Over quota the rest of the body is left unread: close rather than read it all.
+          if (err instanceof ApiError && err.status === 413) reply.header('connection', 'close');
+          throw err;
+        });
       return reply.code(204).send();
     });
 

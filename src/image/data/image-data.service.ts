@@ -4,6 +4,7 @@ import { ApiError, badRequest, conflict, forbidden } from '../../platform/errors
 import { enforce, imageTarget, isAdmin, loadVisible, now, type ImageDeps } from '../common.js';
 import type { ImageRow } from '../image.tables.js';
 import { inspectImage } from '../inspect/qemu-img-inspect.js';
+import { QuotaExceeded, capped, remainingBytes } from '../quota/image-quota.js';
 import { TruncatedUpload, type ByteRange, type StoredData } from '../store/image-store.js';
 
 /** What a download sends: the whole data or one range of it. */
@@ -39,7 +40,8 @@ export class ImageDataService {
 
   /**
    * queued → saving → active, or killed when the data is short, unreadable or not what
-   * disk_format says; in every failure nothing stays in the store.
+   * disk_format says; over the project's byte quota it goes back to queued (as Glance does) with
+   * a 413. In every failure nothing stays in the store.
    */
   async upload(auth: AuthContext, id: string, data: Readable, declaredLength?: number): Promise<void> {
     const row = await loadVisible(this.deps, auth, id);
@@ -53,7 +55,8 @@ export class ImageDataService {
 
     let stored: StoredData | undefined;
     try {
-      stored = await this.deps.store.put(id, data, declaredLength);
+      const room = await remainingBytes(this.deps, row.owner);
+      stored = await this.deps.store.put(id, capped(data, room, this.deps.config.imageQuotaBytes), declaredLength);
       const path = this.deps.store.localPath(stored.location);
       const found = path ? await inspectImage(path, row.disk_format) : { format: row.disk_format, virtualSize: null };
       if ('problem' in found && found.problem) throw badRequest(found.problem);
@@ -65,7 +68,7 @@ export class ImageDataService {
       if (Number(done.numUpdatedRows) === 0) throw conflict(`Image ${id} was deleted or changed during the upload.`);
     } catch (err) {
       if (stored) await this.deps.store.delete(stored.location).catch(() => undefined);
-      await this.deps.db.updateTable('image').set({ status: 'killed', updated_at: now() })
+      await this.deps.db.updateTable('image').set({ status: err instanceof QuotaExceeded ? 'queued' : 'killed', updated_at: now() })
         .where('id', '=', id).where('status', '=', 'saving').execute();
       if (err instanceof TruncatedUpload) throw badRequest(`Image data is incomplete: ${err.message}`);
       if (err instanceof ApiError) throw err;

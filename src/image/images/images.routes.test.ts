@@ -236,7 +236,7 @@ describe('image API: images', () => {
     const stores = await t.request('GET', '/image/v2/info/stores', { token: alice.token });
     assert.equal(stores.body.stores[0].id, 'file');
     const imports = await t.request('GET', '/image/v2/info/import', { token: alice.token });
-    assert.deepEqual(imports.body['import-methods'].value, []);
+    assert.deepEqual(imports.body['import-methods'].value, ['glance-direct', 'web-download']);
     const unknown = await t.request('GET', '/image/v2/nothing', { token: alice.token });
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.code, '404 Not Found');

@@ -6,6 +6,7 @@ import type { ImageRow } from '../image.tables.js';
 import { imageBody, parseProperties } from './image-body.js';
 import { setAttribute, validTag, type ImageDraft } from './image-attributes.js';
 import { applyPatch } from './image-patch.js';
+import { checkImageCount } from '../quota/image-quota.js';
 
 export class ImageService {
   constructor(private readonly deps: ImageDeps) {}
@@ -36,6 +37,7 @@ export class ImageService {
     for (const [k, v] of Object.entries(fields)) setAttribute(draft, k, v, admin);
     enforce(this.deps, auth, 'add_image', { owner: draft.owner ?? undefined });
     this.checkVisibilityChange(auth, draft, 'private');
+    await checkImageCount(this.deps, draft.owner);
     const ts = now();
     const row: ImageRow = {
       id, name: draft.name, status: 'queued', visibility: draft.visibility as ImageRow['visibility'],
@@ -109,6 +111,8 @@ export class ImageService {
     const gone = await this.deps.db.deleteFrom('image').where('id', '=', id).where('protected', '=', 0).executeTakeFirst();
     if (Number(gone.numDeletedRows) === 0) throw imageNotFound(id);
     if (row.location) await this.deps.store.delete(row.location);
+    // Staged but never imported (glance-direct): the staging area holds the only copy.
+    if (row.status === 'uploading') await this.deps.staging.delete(this.deps.staging.locationOf(id));
   }
 
   async addTag(auth: AuthContext, id: string, tag: string): Promise<void> {

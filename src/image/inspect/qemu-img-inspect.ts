@@ -5,12 +5,12 @@ export interface Inspection { readonly format: string; readonly virtualSize: num
 
 // qemu-img parses attacker-supplied headers: run it with a cap on address space and CPU time so
 // a crafted image cannot exhaust the host (the limits Glance and Nova use: 1 GiB, 30 s).
-const MEMORY_LIMIT = 1024 * 1024 * 1024;
-const CPU_SECONDS = 30;
+export const MEMORY_LIMIT = 1024 * 1024 * 1024;
+export const CPU_SECONDS = 30;
 
 /** Glance disk_format → the format name qemu-img reports for it. Formats qemu-img sees as raw
  *  (iso, and the aki/ari/ami kernel/ramdisk/machine images) accept raw. */
-const qemuFormat: Record<string, string[]> = {
+export const qemuFormat: Record<string, string[]> = {
   raw: ['raw'], qcow2: ['qcow2'], vmdk: ['vmdk'], vdi: ['vdi'], vhd: ['vpc'], vhdx: ['vhdx'],
   iso: ['raw', 'iso'], aki: ['raw'], ari: ['raw'], ami: ['raw'],
 };

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -21,7 +21,7 @@ export class FileStore implements ImageStore {
 
   async put(imageId: string, data: Readable, expectedSize?: number): Promise<StoredData> {
     const final = join(this.dir, imageId);
-    const temp = join(this.dir, `.${imageId}.${randomBytes(6).toString('hex')}.part`);
+    const temp = this.scratchPath(imageId);
     const md5 = createHash('md5');
     const sha512 = createHash('sha512');
     let size = 0;
@@ -33,18 +33,42 @@ export class FileStore implements ImageStore {
         cb(null, chunk);
       },
     });
+    const out = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(data, hasher, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+      await pipeline(data, hasher, out);
       // A client that closes early shows up as a short body, not always as a stream error.
       if (expectedSize !== undefined && size !== expectedSize) throw new TruncatedUpload(size, expectedSize);
       const fh = await open(temp, 'r');
       try { await fh.sync(); } finally { await fh.close(); }
       await rename(temp, final);
     } catch (err) {
+      // The stream opens its file lazily: a pipeline that failed early may create it only now,
+      // after which an unlink would have found nothing. Wait until it is closed.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await unlink(temp).catch(() => undefined);
       throw err;
     }
     return { location: pathToFileURL(final).href, size, md5: md5.digest('hex'), sha512: sha512.digest('hex') };
+  }
+
+  /** Where `put(imageId, …)` puts the data. */
+  locationOf(imageId: string): string {
+    return pathToFileURL(join(this.dir, imageId)).href;
+  }
+
+  /** A temp path in the store's directory that `removePartial` cleans up after a crash. */
+  scratchPath(imageId: string): string {
+    return join(this.dir, `.${imageId}.${randomBytes(6).toString('hex')}.part`);
+  }
+
+  /** Image ids with complete data in this store. */
+  ids(): string[] {
+    return readdirSync(this.dir).filter((f) => !f.startsWith('.'));
+  }
+
+  /** Bytes of an image's complete data here, 0 if there is none. */
+  sizeOf(imageId: string): number {
+    try { return statSync(join(this.dir, imageId)).size; } catch { return 0; }
   }
 
   localPath(location: string): string {
