@@ -3,10 +3,7 @@ import type { TestCloud } from './test-cloud.js';
 
 export interface MemberUser { id: string; name: string; password: string; projectId: string; projectName: string; token: string }
 
-/**
- * Creates project and user through the API; the grant is written directly, so slices can test
- * their policy without depending on the grants API.
- */
+/** Creates the project (unless it exists), the user and the member grant, all through the API. */
 export async function createMemberUser(t: TestCloud, name: string, project = `${name}-project`): Promise<MemberUser> {
   const admin = await t.adminToken();
   const password = `pw-${name}-secret`;
@@ -18,11 +15,10 @@ export async function createMemberUser(t: TestCloud, name: string, project = `${
   }
   const u = await t.request('POST', '/identity/v3/users', { token: admin, body: { user: { name, password } } });
   if (u.status !== 201) throw new Error(`user ${name}: ${u.status} ${u.text}`);
-  const db = t.cloud.identity.deps.db;
-  const member = await db.selectFrom('role').select('id').where('name', '=', 'member').where('domain_id', '=', '').executeTakeFirstOrThrow();
-  await db.insertInto('role_assignment').values({
-    actor_type: 'user', actor_id: u.body.user.id, target_type: 'project', target_id: p.id, role_id: member.id,
-  }).execute();
+  const roles = await t.request('GET', '/identity/v3/roles?name=member', { token: admin });
+  const memberRole = roles.body?.roles?.[0]?.id;
+  const grant = await t.request('PUT', `/identity/v3/projects/${p.id}/users/${u.body.user.id}/roles/${memberRole}`, { token: admin });
+  if (grant.status !== 204) throw new Error(`grant member to ${name}: ${grant.status} ${grant.text}`);
   const token = await t.login(name, password, project);
   return { id: u.body.user.id, name, password, projectId: p.id, projectName: project, token };
 }
