@@ -4,7 +4,7 @@ import { ApiError, badRequest, conflict, forbidden } from '../../platform/errors
 import { enforce, imageTarget, isAdmin, loadVisible, now, type ImageDeps } from '../common.js';
 import type { ImageRow } from '../image.tables.js';
 import { inspectImage } from '../inspect/qemu-img-inspect.js';
-import { QuotaExceeded, capped, remainingBytes } from '../quota/image-quota.js';
+import { QuotaExceeded, capped, claimBytes, remainingBytes } from '../quota/image-quota.js';
 import { TruncatedUpload, type ByteRange, type StoredData } from '../store/image-store.js';
 
 /** What a download sends: the whole data or one range of it. */
@@ -60,10 +60,14 @@ export class ImageDataService {
       const path = this.deps.store.localPath(stored.location);
       const found = path ? await inspectImage(path, row.disk_format) : { format: row.disk_format, virtualSize: null };
       if ('problem' in found && found.problem) throw badRequest(found.problem);
-      const done = await this.deps.db.updateTable('image').set({
-        status: 'active', size: stored.size, checksum: stored.md5, os_hash_algo: 'sha512', os_hash_value: stored.sha512,
-        virtual_size: found.virtualSize, location: stored.location, updated_at: now(),
-      }).where('id', '=', id).where('status', '=', 'saving').executeTakeFirst();
+      const size = stored.size;
+      const done = await this.deps.db.transaction().execute(async (trx) => {
+        await claimBytes(this.deps, trx, row.owner, id, size);
+        return trx.updateTable('image').set({
+          status: 'active', size, checksum: stored!.md5, os_hash_algo: 'sha512', os_hash_value: stored!.sha512,
+          virtual_size: found.virtualSize, location: stored!.location, updated_at: now(),
+        }).where('id', '=', id).where('status', '=', 'saving').executeTakeFirst();
+      });
       // Deleted while uploading: the data has no image to belong to.
       if (Number(done.numUpdatedRows) === 0) throw conflict(`Image ${id} was deleted or changed during the upload.`);
     } catch (err) {

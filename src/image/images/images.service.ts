@@ -37,7 +37,6 @@ export class ImageService {
     for (const [k, v] of Object.entries(fields)) setAttribute(draft, k, v, admin);
     enforce(this.deps, auth, 'add_image', { owner: draft.owner ?? undefined });
     this.checkVisibilityChange(auth, draft, 'private');
-    await checkImageCount(this.deps, draft.owner);
     const ts = now();
     const row: ImageRow = {
       id, name: draft.name, status: 'queued', visibility: draft.visibility as ImageRow['visibility'],
@@ -48,6 +47,7 @@ export class ImageService {
     };
     try {
       await this.deps.db.transaction().execute(async (trx) => {
+        await checkImageCount(this.deps, trx, draft.owner);
         await trx.insertInto('image').values(row).execute();
         if (draft.tags.length) await trx.insertInto('image_tag').values(draft.tags.map((value) => ({ image_id: id, value }))).execute();
       });

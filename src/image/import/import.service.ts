@@ -5,7 +5,7 @@ import { ApiError, badRequest, conflict } from '../../platform/errors.js';
 import { enforce, imageTarget, loadVisible, now, type ImageDeps } from '../common.js';
 import type { ImageRow, ImageStatus } from '../image.tables.js';
 import { parseProperties } from '../images/image-body.js';
-import { QuotaExceeded, capped, remainingBytes } from '../quota/image-quota.js';
+import { QuotaExceeded, capped, claimBytes, remainingBytes } from '../quota/image-quota.js';
 import { TruncatedUpload, type StoredData } from '../store/image-store.js';
 import { ingestStaged } from './ingest.js';
 import { openDownload, parseWebDownloadUri } from './web-download.js';
@@ -117,11 +117,14 @@ export class ImportService {
         ...parseProperties({ properties: current?.properties ?? '{}' } as ImageRow), ...done.properties,
         os_glance_importing_to_stores: '', os_glance_failed_import: '',
       };
-      const res = await this.deps.db.updateTable('image').set({
-        status: 'active', size: done.size, checksum: done.md5, os_hash_algo: 'sha512', os_hash_value: done.sha512,
-        virtual_size: done.virtualSize, disk_format: done.diskFormat, location: done.location,
-        properties: JSON.stringify(properties), updated_at: now(),
-      }).where('id', '=', row.id).where('status', '=', 'importing').executeTakeFirst();
+      const res = await this.deps.db.transaction().execute(async (trx) => {
+        await claimBytes(this.deps, trx, row.owner, row.id, done.size);
+        return trx.updateTable('image').set({
+          status: 'active', size: done.size, checksum: done.md5, os_hash_algo: 'sha512', os_hash_value: done.sha512,
+          virtual_size: done.virtualSize, disk_format: done.diskFormat, location: done.location,
+          properties: JSON.stringify(properties), updated_at: now(),
+        }).where('id', '=', row.id).where('status', '=', 'importing').executeTakeFirst();
+      });
       if (Number(res.numUpdatedRows) === 0) throw conflict(`Image ${row.id} was deleted during the import.`);
     } catch {
       // The reason has no task API to go to; the image shows the failure as Glance's does.

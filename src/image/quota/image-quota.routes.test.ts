@@ -49,6 +49,23 @@ describe('image API: per-project quotas', () => {
     assert.deepEqual(storeFiles(), []);
   });
 
+  it('lets only one of two racing uploads that fit alone but not together land', async () => {
+    const a = (await create(alice.token, 'race-a')).body.id;
+    const b = (await create(alice.token, 'race-b')).body.id;
+    const results = await Promise.all([upload(alice.token, a, Buffer.alloc(2 * MIB, 5)), upload(alice.token, b, Buffer.alloc(2 * MIB, 6))]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [204, 413], results.map((r) => r.text).join(' | '));
+    assert.equal((await usage(alice.token)).image_size_total.usage <= 3, true);
+    assert.equal(storeFiles().length, 1);
+    for (const id of [a, b]) await t.request('DELETE', `/image/v2/images/${id}`, { token: alice.token });
+    assert.deepEqual(storeFiles(), []);
+  });
+
+  it('never lets racing creations pass the count quota', async () => {
+    const results = await Promise.all([0, 1, 2, 3, 4].map((i) => create(alice.token, `burst${i}`)));
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 201, 201, 413, 413]);
+    for (const r of results) if (r.status === 201) await t.request('DELETE', `/image/v2/images/${r.body.id}`, { token: alice.token });
+  });
+
   it('refuses creating more images than the count quota with 413', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
