@@ -3,6 +3,7 @@ import type { AuthContext } from '../../platform/auth-context.js';
 import { ApiError, badRequest, conflict, forbidden } from '../../platform/errors.js';
 import { enforce, imageTarget, isAdmin, loadVisible, now, type ImageDeps } from '../common.js';
 import type { ImageRow } from '../image.tables.js';
+import { claimStatus } from '../image-status.js';
 import { inspectImage } from '../inspect/qemu-img-inspect.js';
 import { QuotaExceeded, capped, claimBytes, remainingBytes } from '../quota/image-quota.js';
 import { TruncatedUpload, type ByteRange, type StoredData } from '../store/image-store.js';
@@ -49,9 +50,7 @@ export class ImageDataService {
     if (!row.disk_format || !row.container_format) {
       throw badRequest('Properties disk_format and container_format must be set prior to uploading image data.');
     }
-    const claimed = await this.deps.db.updateTable('image').set({ status: 'saving', updated_at: now() })
-      .where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) throw conflict(`Image status transition from ${row.status} to saving is not allowed`);
+    await claimStatus(this.deps, row, 'queued', 'saving');
 
     let stored: StoredData | undefined;
     try {

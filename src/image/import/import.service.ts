@@ -5,6 +5,7 @@ import { ApiError, badRequest, conflict } from '../../platform/errors.js';
 import { enforce, imageTarget, loadVisible, now, type ImageDeps } from '../common.js';
 import type { ImageRow, ImageStatus } from '../image.tables.js';
 import { parseProperties } from '../images/image-body.js';
+import { claimStatus } from '../image-status.js';
 import { QuotaExceeded, capped, claimBytes, remainingBytes } from '../quota/image-quota.js';
 import { TruncatedUpload, type StoredData } from '../store/image-store.js';
 import { ingestStaged } from './ingest.js';
@@ -63,9 +64,7 @@ export class ImportService {
   async stage(auth: AuthContext, id: string, data: Readable, declaredLength?: number): Promise<void> {
     const row = await loadVisible(this.deps, auth, id);
     enforce(this.deps, auth, 'upload_image', imageTarget(row));
-    const claimed = await this.deps.db.updateTable('image').set({ status: 'uploading', updated_at: now() })
-      .where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) throw conflict(`Image status transition from ${row.status} to uploading is not allowed`);
+    await claimStatus(this.deps, row, 'queued', 'uploading');
     let staged: StoredData | undefined;
     try {
       const room = await remainingBytes(this.deps, row.owner);
@@ -97,10 +96,7 @@ export class ImportService {
         : `Image status transition from ${row.status} to importing is not allowed`);
     }
     const properties = { ...parseProperties(row), os_glance_import_task: randomUUID(), os_glance_importing_to_stores: 'file', os_glance_failed_import: '' };
-    const claimed = await this.deps.db.updateTable('image')
-      .set({ status: 'importing', properties: JSON.stringify(properties), updated_at: now() })
-      .where('id', '=', id).where('status', '=', from).executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) throw conflict(`Image status transition from ${row.status} to importing is not allowed`);
+    await claimStatus(this.deps, row, from, 'importing', { properties: JSON.stringify(properties) });
     const task = this.run({ ...row, status: 'importing' }, method).finally(() => this.running.delete(task));
     this.running.add(task);
   }
