@@ -9,6 +9,9 @@ import { bootstrapIdentity, type BootstrapResult } from './identity/bootstrap.js
 import { imageMigrations } from './image/image.migrations.js';
 import { imagePolicy } from './image/image.policy.js';
 import { createImage } from './image/image.module.js';
+import { computeMigrations } from './compute/compute.migrations.js';
+import { computePolicy } from './compute/compute.policy.js';
+import { createCompute, type Compute } from './compute/compute.module.js';
 import type { Config } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
@@ -22,13 +25,14 @@ import { Policy, type PolicyRules } from './platform/policy/policy.js';
 import type { Platform } from './platform/platform.js';
 import type { ServiceModule } from './platform/service.js';
 
-export const MIGRATIONS = [...identityMigrations, ...imageMigrations];
-export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy, ...imagePolicy };
+export const MIGRATIONS = [...identityMigrations, ...imageMigrations, ...computeMigrations];
+export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy, ...imagePolicy, ...computePolicy };
 
 export interface Cloud {
   readonly app: FastifyInstance;
   readonly platform: Platform;
   readonly identity: Identity;
+  readonly compute: Compute;
   readonly bootstrap: BootstrapResult;
   /** Every route registered, HEAD included (for tests that must cover all of them). */
   readonly routes: readonly RouteEntry[];
@@ -63,7 +67,8 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
     const identity = createIdentity(platform);
     const image = createImage(platform);
     await image.recover();
-    const services: ServiceModule[] = [identity.module, image.module];
+    const compute = createCompute(platform, image.access);
+    const services: ServiceModule[] = [identity.module, image.module, compute.module];
     const bootstrap = await bootstrapIdentity(identity.deps.db, config, services,
       opts.adminPassword ?? process.env.NUBIS_ADMIN_PASSWORD);
     await identity.tokens.purgeExpired();
@@ -106,7 +111,7 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
     await app.ready();
 
     return {
-      app, platform, identity, bootstrap, routes,
+      app, platform, identity, compute, bootstrap, routes,
       async close() {
         clearInterval(purge);
         await app.close();

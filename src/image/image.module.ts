@@ -16,11 +16,15 @@ import { memberRoutes } from './members/members.routes.js';
 import { MemberService } from './members/members.service.js';
 import { schemaRoutes } from './schemas.routes.js';
 import { FileStore } from './store/file-store.js';
+import { imageAccessFor } from './compute-access.js';
+import type { ImageAccess } from '../compute/image-access.js';
 import { imageVersionRoutes } from './versions.routes.js';
 
 export interface Image {
   readonly module: ServiceModule;
   readonly deps: ImageDeps;
+  /** How the compute service reaches images in this process. */
+  readonly access: ImageAccess;
   /**
    * After a crash: uploads that were `saving` can never finish, so they become `killed` and
    * their partial files go. Assumes this process is the only writer of this store (all-in-one).
@@ -55,7 +59,7 @@ export function createImage(platform: Platform): Image {
     routes: async (app) => { for (const p of plugins) await app.register(p); },
   };
   return {
-    module, deps,
+    module, deps, access: imageAccessFor(deps, images),
     async recover() {
       await deps.db.updateTable('image').set({ status: 'killed', updated_at: new Date().toISOString() })
         .where('status', '=', 'saving').execute();

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadComputeConfig, type ComputeConfig, type ComputeFileConfig } from './config.compute.js';
 
 export interface Config {
   /** Where state lives: database, clouds.yaml, images, instances. */
@@ -22,6 +23,7 @@ export interface Config {
   imageQuotaBytes: number;
   /** disk_format imported images are converted to for the compute hosts (`qcow2`, `raw`), or null to keep it. */
   imageConvertTo: string | null;
+  compute: ComputeConfig;
 }
 
 /** What may be given on the command line; unset fields fall through to env, file, defaults. */
@@ -39,6 +41,7 @@ type FileConfig = Partial<{
   state_dir: string; listen: string; public_url: string; database: string; bus: string;
   token_expiration: number; policy_file: string; log_level: string;
   image_quota_images: number; image_quota_bytes: number; image_convert_to: string;
+  compute: ComputeFileConfig;
 }>;
 
 function parseListen(listen: string): { host: string; port: number } {
@@ -98,5 +101,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     imageQuotaImages: quota('image_quota_images', env.NUBIS_IMAGE_QUOTA_IMAGES ?? file.image_quota_images ?? 100),
     imageQuotaBytes: quota('image_quota_bytes', env.NUBIS_IMAGE_QUOTA_BYTES ?? file.image_quota_bytes ?? 100 * 1024 ** 3),
     imageConvertTo: convertTo(env.NUBIS_IMAGE_CONVERT_TO ?? file.image_convert_to),
+    compute: loadComputeConfig(file.compute, env),
   };
 }

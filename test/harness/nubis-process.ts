@@ -7,6 +7,8 @@ import { freePort } from './free-port.js';
 
 /** bin/nubis of this checkout (this file runs from dist/test/harness/). */
 export const NUBIS_BIN = fileURLToPath(new URL('../../../bin/nubis', import.meta.url));
+/** The compiled tree this file belongs to; bin/nubis runs it (so a build in another outDir tests itself). */
+const NUBIS_DIST = fileURLToPath(new URL('../../', import.meta.url));
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -37,7 +39,7 @@ export interface StartOptions {
 
 /** The test runner's environment without anything that would configure nubis or the client. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { NUBIS_DIST };
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('NUBIS_') && !k.startsWith('OS_')) env[k] = v;
   }

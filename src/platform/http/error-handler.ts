@@ -85,3 +85,11 @@ export function frameworkErrorHandler(formatFor: (url: string) => ErrorBodyForma
     void reply.code(status).type('application/json').send(formatFor(req.url)(status, statusTitles[status] ?? 'Error', message));
   };
 }
+
+/** Nova's fault names by status (nova.api.openstack.wsgi.Fault): `{"itemNotFound": {"code", "message"}}`. */
+const NOVA_FAULTS: Record<number, string> = {
+  400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'badMethod',
+  409: 'conflictingRequest', 413: 'overLimit', 415: 'badMediaType', 429: 'overLimit', 501: 'notImplemented',
+  503: 'serviceUnavailable',
+};
+export const novaErrorBody: ErrorBodyFormat = (code, _title, message) => ({ [NOVA_FAULTS[code] ?? 'computeFault']: { code, message } });

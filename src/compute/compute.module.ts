@@ -1,0 +1,54 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { novaErrorBody } from '../platform/http/error-handler.js';
+import type { Platform } from '../platform/platform.js';
+import type { ServiceModule } from '../platform/service.js';
+import { aggregateRoutes } from './aggregates/aggregates.routes.js';
+import { availabilityZoneRoutes } from './availability-zones/availability-zones.routes.js';
+import type { ComputeDeps } from './common.js';
+import type { ComputeDb } from './compute.tables.js';
+import { consoleRoutes } from './consoles/consoles.routes.js';
+import { agentFor, type ComputeContext } from './context.js';
+import { flavorRoutes } from './flavors/flavors.routes.js';
+import { hypervisorRoutes } from './hypervisors/hypervisors.routes.js';
+import type { ImageAccess } from './image-access.js';
+import { keypairRoutes } from './keypairs/keypairs.routes.js';
+import { installMicroversions } from './microversions.js';
+import { quotaRoutes } from './quotas/quotas.routes.js';
+import { createScheduler } from './scheduler/scheduler.js';
+import { serverGroupRoutes } from './server-groups/server-groups.routes.js';
+import { serverRoutes } from './servers/servers.routes.js';
+import { serviceRoutes } from './services/services.routes.js';
+import { usageRoutes } from './usage/usage.routes.js';
+import { computeVersionRoutes } from './versions.routes.js';
+
+export interface Compute {
+  readonly module: ServiceModule;
+  readonly ctx: ComputeContext;
+}
+
+/** Nova: the compute API under /compute (v2.1 at /compute/v2.1). */
+export function createCompute(platform: Platform, images: ImageAccess): Compute {
+  const deps: ComputeDeps = {
+    db: platform.database.db as ComputeDb, policy: platform.policy, config: platform.config,
+    bus: platform.bus, log: platform.log, images,
+  };
+  const ctx: ComputeContext = { deps, scheduler: createScheduler(deps), agent: agentFor(deps) };
+  const slices = [flavorRoutes, keypairRoutes, serverRoutes, aggregateRoutes, availabilityZoneRoutes, serviceRoutes,
+    hypervisorRoutes, quotaRoutes, usageRoutes, serverGroupRoutes, consoleRoutes];
+  const v21: FastifyPluginAsync = async (app) => {
+    installMicroversions(app);
+    for (const slice of slices) await app.register(slice(ctx));
+  };
+  const module: ServiceModule = {
+    type: 'compute',
+    name: 'nova',
+    prefix: '/compute',
+    catalogPath: '/compute/v2.1',
+    errorFormat: novaErrorBody,
+    routes: async (app) => {
+      await app.register(computeVersionRoutes(platform.config));
+      await app.register(v21, { prefix: '/v2.1' });
+    },
+  };
+  return { module, ctx };
+}

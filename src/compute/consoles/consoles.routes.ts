@@ -1,0 +1,7 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ComputeContext } from '../context.js';
+
+// STUB: replaced by the slice's implementation.
+export function consoleRoutes(_ctx: ComputeContext): FastifyPluginAsync {
+  return async () => undefined;
+}

@@ -1,0 +1,99 @@
+// The compute API's microversions: the supported range and, by name, the version each response
+// or behaviour difference arrived in. Code asks `has(req, 'serverTags')`, never compares numbers.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../platform/errors.js';
+
+export const MIN_VERSION = '2.1';
+export const MAX_VERSION = '2.64';
+
+export const FEATURES = {
+  keypairType: '2.2',
+  extendedServerAttributes: '2.3',
+  remoteConsoles: '2.6',
+  serverLocked: '2.9',
+  keypairUserId: '2.10',
+  serviceForcedDown: '2.11',
+  serverGroupUserProject: '2.13',
+  softAffinity: '2.15',
+  hostStatus: '2.16',
+  serverDescription: '2.19',
+  deletedInstanceActions: '2.21',
+  serverTags: '2.26',
+  hypervisorCpuInfoObject: '2.28',
+  hypervisorPagination: '2.33',
+  keypairPagination: '2.35',
+  proxyApisRemoved: '2.36',
+  networksAutoNone: '2.37',
+  invalidStatusIs400: '2.38',
+  limitsNoImageMeta: '2.39',
+  usagePagination: '2.40',
+  aggregateUuid: '2.41',
+  createImageReturnsBody: '2.45',
+  serverFlavorEmbedded: '2.47',
+  standardDiagnostics: '2.48',
+  eventsForNonAdmins: '2.51',
+  tagsOnCreate: '2.52',
+  serviceHypervisorUuids: '2.53',
+  rebuildKeyName: '2.54',
+  flavorDescription: '2.55',
+  rebuildUserData: '2.57',
+  actionsPagination: '2.58',
+  flavorExtraSpecsInBody: '2.61',
+  eventHostId: '2.62',
+  serverGroupRules: '2.64',
+} as const;
+export type Feature = keyof typeof FEATURES;
+
+export interface ApiVersion { major: number; minor: number }
+
+export const parseVersion = (s: string): ApiVersion | null => {
+  const m = /^(\d+)\.(\d+)$/.exec(s.trim());
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : null;
+};
+const cmp = (a: ApiVersion, b: ApiVersion): number => a.major - b.major || a.minor - b.minor;
+const MIN = parseVersion(MIN_VERSION)!;
+const MAX = parseVersion(MAX_VERSION)!;
+export const format = (v: ApiVersion): string => `${v.major}.${v.minor}`;
+
+/** The version a request asked for: `OpenStack-API-Version: compute X.Y`, else the legacy header, else 2.1. */
+export function requestedVersion(headers: Record<string, string | string[] | undefined>): ApiVersion {
+  let asked: string | undefined;
+  const modern = [headers['openstack-api-version']].flat().join(',');
+  for (const part of modern.split(',')) {
+    const [service, version] = part.trim().split(/\s+/);
+    if (service?.toLowerCase() === 'compute' && version) asked = version;
+  }
+  asked ??= [headers['x-openstack-nova-api-version']].flat()[0];
+  if (asked === undefined || asked === '') return MIN;
+  if (asked.trim().toLowerCase() === 'latest') return MAX;
+  const v = parseVersion(asked);
+  if (!v) throw new ApiError(400, `API version string ${asked} is not valid: it must look like 2.1 or 'latest'.`);
+  if (cmp(v, MIN) < 0 || cmp(v, MAX) > 0) {
+    throw new ApiError(406, `Version ${asked.trim()} is not supported by the API. Minimum is ${MIN_VERSION} and maximum is ${MAX_VERSION}.`);
+  }
+  return v;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { computeVersion?: ApiVersion }
+}
+
+/** Whether the request's microversion includes a feature. */
+export function has(req: FastifyRequest | ApiVersion, feature: Feature): boolean {
+  const v = 'major' in req ? req : (req.computeVersion ?? MIN);
+  return cmp(v, parseVersion(FEATURES[feature])!) >= 0;
+}
+
+/** Whether the request's microversion is at least `version` (for one-off checks in tests and tools). */
+export const atLeast = (v: ApiVersion, version: string): boolean => cmp(v, parseVersion(version)!) >= 0;
+
+/** Reads the version on every request of the compute scope and echoes it in the answer. */
+export function installMicroversions(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version');
+    const v = requestedVersion(req.headers);
+    req.computeVersion = v;
+    void reply.header('openstack-api-version', `compute ${format(v)}`);
+    void reply.header('x-openstack-nova-api-version', format(v));
+  });
+}
