@@ -12,6 +12,8 @@ import { createImage } from './image/image.module.js';
 import { computeMigrations } from './compute/compute.migrations.js';
 import { computePolicy } from './compute/compute.policy.js';
 import { createCompute, type Compute } from './compute/compute.module.js';
+import { seedDefaultFlavors } from './compute/flavors/flavors.service.js';
+import { startComputeAgents, type RunningAgents } from './agent/compute/start-agents.js';
 import type { Config } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
@@ -33,6 +35,8 @@ export interface Cloud {
   readonly platform: Platform;
   readonly identity: Identity;
   readonly compute: Compute;
+  /** This process's compute agents (none unless config.compute.driver is qemu or fake). */
+  readonly agents: RunningAgents;
   readonly bootstrap: BootstrapResult;
   /** Every route registered, HEAD included (for tests that must cover all of them). */
   readonly routes: readonly RouteEntry[];
@@ -45,6 +49,8 @@ export interface CloudOptions {
   /** Password for a newly created admin user (else NUBIS_ADMIN_PASSWORD, else random). */
   adminPassword?: string;
   logger?: Logger;
+  /** Create DevStack's m1.* flavors when there are none (what `nubis up` does). */
+  seedFlavors?: boolean;
 }
 
 function loadPolicyOverrides(file: string): PolicyRules {
@@ -109,11 +115,16 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
       }, { prefix: service.prefix });
     }
     await app.ready();
+    if (opts.seedFlavors) await seedDefaultFlavors(compute.ctx.deps.db);
+    await compute.ctx.conductor.start();
+    const agents = await startComputeAgents(platform).catch(async (err) => { await compute.ctx.conductor.stop(); throw err; });
 
     return {
-      app, platform, identity, compute, bootstrap, routes,
+      app, platform, identity, compute, agents, bootstrap, routes,
       async close() {
         clearInterval(purge);
+        await agents.stop();
+        await compute.ctx.conductor.stop();
         await app.close();
         await bus.close();
         await database.close();

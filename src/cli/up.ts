@@ -23,7 +23,7 @@ export async function up(argv: string[]): Promise<void> {
   const lock = lockStateDir(config.stateDir);
   let cloud;
   try {
-    cloud = await createCloud(config);
+    cloud = await createCloud(config, { seedFlavors: true });
     await cloud.app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await cloud?.close().catch(() => undefined);

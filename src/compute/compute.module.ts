@@ -6,8 +6,9 @@ import { aggregateRoutes } from './aggregates/aggregates.routes.js';
 import { availabilityZoneRoutes } from './availability-zones/availability-zones.routes.js';
 import type { ComputeDeps } from './common.js';
 import type { ComputeDb } from './compute.tables.js';
-import { consoleRoutes } from './consoles/consoles.routes.js';
+import { consolePageRoutes, consoleRoutes } from './consoles/consoles.routes.js';
 import { agentFor, type ComputeContext } from './context.js';
+import { Conductor } from './conductor/conductor.js';
 import { flavorRoutes } from './flavors/flavors.routes.js';
 import { hypervisorRoutes } from './hypervisors/hypervisors.routes.js';
 import type { ImageAccess } from './image-access.js';
@@ -17,6 +18,9 @@ import { quotaRoutes } from './quotas/quotas.routes.js';
 import { createScheduler } from './scheduler/scheduler.js';
 import { serverGroupRoutes } from './server-groups/server-groups.routes.js';
 import { serverRoutes } from './servers/servers.routes.js';
+import { serverMetadataRoutes } from './server-metadata/server-metadata.routes.js';
+import { serverTagRoutes } from './server-tags/server-tags.routes.js';
+import { instanceActionRoutes } from './instance-actions/instance-actions.routes.js';
 import { serviceRoutes } from './services/services.routes.js';
 import { usageRoutes } from './usage/usage.routes.js';
 import { computeVersionRoutes } from './versions.routes.js';
@@ -32,9 +36,11 @@ export function createCompute(platform: Platform, images: ImageAccess): Compute 
     db: platform.database.db as ComputeDb, policy: platform.policy, config: platform.config,
     bus: platform.bus, log: platform.log, images,
   };
-  const ctx: ComputeContext = { deps, scheduler: createScheduler(deps), agent: agentFor(deps) };
+  const partial = { deps, scheduler: createScheduler(deps), agent: agentFor(deps) } as { -readonly [K in keyof ComputeContext]: ComputeContext[K] };
+  partial.conductor = new Conductor(partial);
+  const ctx: ComputeContext = partial;
   const slices = [flavorRoutes, keypairRoutes, serverRoutes, aggregateRoutes, availabilityZoneRoutes, serviceRoutes,
-    hypervisorRoutes, quotaRoutes, usageRoutes, serverGroupRoutes, consoleRoutes];
+    hypervisorRoutes, quotaRoutes, usageRoutes, serverGroupRoutes, consoleRoutes, serverMetadataRoutes, serverTagRoutes, instanceActionRoutes];
   const v21: FastifyPluginAsync = async (app) => {
     installMicroversions(app);
     for (const slice of slices) await app.register(slice(ctx));
@@ -47,6 +53,8 @@ export function createCompute(platform: Platform, images: ImageAccess): Compute 
     errorFormat: novaErrorBody,
     routes: async (app) => {
       await app.register(computeVersionRoutes(platform.config));
+      // The browser console (noVNC page and its websocket), beside the versioned API.
+      await app.register(consolePageRoutes(ctx), { prefix: '/console' });
       await app.register(v21, { prefix: '/v2.1' });
     },
   };

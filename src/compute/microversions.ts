@@ -1,5 +1,6 @@
 // The compute API's microversions: the supported range and, by name, the version each response
 // or behaviour difference arrived in. Code asks `has(req, 'serverTags')`, never compares numbers.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../platform/errors.js';
 
@@ -40,6 +41,7 @@ export const FEATURES = {
   actionsPagination: '2.58',
   flavorExtraSpecsInBody: '2.61',
   eventHostId: '2.62',
+  trustedCerts: '2.63',
   serverGroupRules: '2.64',
 } as const;
 export type Feature = keyof typeof FEATURES;
@@ -75,7 +77,11 @@ export function requestedVersion(headers: Record<string, string | string[] | und
 }
 
 declare module 'fastify' {
-  interface FastifyRequest { computeVersion?: ApiVersion }
+  interface FastifyRequest {
+    computeVersion?: ApiVersion;
+    /** `req-<uuid>`, answered in x-openstack-request-id and recorded by instance actions. */
+    computeRequestId?: string;
+  }
 }
 
 /** Whether the request's microversion includes a feature. */
@@ -90,6 +96,9 @@ export const atLeast = (v: ApiVersion, version: string): boolean => cmp(v, parse
 /** Reads the version on every request of the compute scope and echoes it in the answer. */
 export function installMicroversions(app: FastifyInstance): void {
   app.addHook('onRequest', async (req, reply) => {
+    req.computeRequestId = `req-${randomUUID()}`;
+    void reply.header('x-openstack-request-id', req.computeRequestId);
+    void reply.header('x-compute-request-id', req.computeRequestId);
     void reply.header('vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version');
     const v = requestedVersion(req.headers);
     req.computeVersion = v;

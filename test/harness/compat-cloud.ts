@@ -22,14 +22,15 @@ export interface CompatCloud {
   close(): Promise<ExitStatus>;
 }
 
-export async function startCompatCloud(): Promise<CompatCloud> {
+/** `env`: extra environment for the server (e.g. NUBIS_COMPUTE_DRIVER=fake). */
+export async function startCompatCloud(opts: { env?: Record<string, string> } = {}): Promise<CompatCloud> {
   const stateDir = mkdtempSync(join(tmpdir(), 'nbcompat-'));
   let db: TestDatabase | undefined;
   let nubis: NubisProcess;
   try {
     const pgServer = process.env.NUBIS_TEST_DATABASE;
     db = pgServer ? await freshPostgresDatabase(pgServer) : undefined;
-    nubis = await startNubis({ stateDir, database: db?.url });
+    nubis = await startNubis({ stateDir, database: db?.url, env: opts.env });
   } catch (err) {
     await db?.drop().catch(() => undefined);
     rmSync(stateDir, { recursive: true, force: true });

@@ -40,6 +40,9 @@ export async function startTestCloud(overrides: Partial<Config> = {}): Promise<T
     ...loadConfig({ stateDir, listen: '127.0.0.1:5000' }, {}),
     database: pgDb?.url ?? ':memory:',
     ...overrides,
+    // No compute agent unless a test asks for one (`compute: {...driver: 'fake'}`): tests that set
+    // up hosts by inserting rows see only their own.
+    compute: { ...loadConfig({ stateDir }, {}).compute, driver: 'none', ...(overrides.compute ?? {}) },
   };
   const cloud = await createCloud(config, { adminPassword: ADMIN_PASSWORD, logger: pino({ level: 'silent' }) });
 

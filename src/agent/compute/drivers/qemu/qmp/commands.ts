@@ -1,0 +1,37 @@
+// One typed function per QMP command the driver uses (QEMU 7.2's schema); the driver calls these,
+// never `execute` with a bare string.
+import type { QmpWire } from './wire.js';
+
+/** QEMU's RunState values that matter here (`query-status`). */
+export interface StatusInfo { running: boolean; status: string }
+
+export const queryStatus = (m: QmpWire) => m.execute<StatusInfo>('query-status');
+/** Pauses the vCPUs; QEMU drains and flushes every block device before answering. */
+export const stop = (m: QmpWire) => m.execute<Record<string, never>>('stop');
+export const cont = (m: QmpWire) => m.execute<Record<string, never>>('cont');
+/** Presses the ACPI power button. */
+export const systemPowerdown = (m: QmpWire) => m.execute<Record<string, never>>('system_powerdown');
+export const systemReset = (m: QmpWire) => m.execute<Record<string, never>>('system_reset');
+export const quit = (m: QmpWire) => m.execute<Record<string, never>>('quit', undefined, 10_000);
+
+/** Starts an outgoing migration (here always to a file, through `exec:`). */
+export const migrate = (m: QmpWire, uri: string) => m.execute<Record<string, never>>('migrate', { uri });
+export interface MigrationInfo { status?: string; 'error-desc'?: string }
+export const queryMigrate = (m: QmpWire) => m.execute<MigrationInfo>('query-migrate');
+
+export interface VncInfo { enabled: boolean; host?: string; service?: string; family?: string }
+export const queryVnc = (m: QmpWire) => m.execute<VncInfo>('query-vnc');
+
+export interface BlockStats {
+  device: string;
+  qdev?: string;
+  'node-name'?: string;
+  stats: { rd_bytes: number; wr_bytes: number; rd_operations: number; wr_operations: number; failed_rd_operations?: number; failed_wr_operations?: number };
+}
+export const queryBlockstats = (m: QmpWire) => m.execute<BlockStats[]>('query-blockstats');
+
+export interface CpuInfoFast { 'cpu-index': number; 'thread-id': number }
+export const queryCpusFast = (m: QmpWire) => m.execute<CpuInfoFast[]>('query-cpus-fast');
+
+export interface MemorySizeSummary { 'base-memory': number; 'plugged-memory'?: number }
+export const queryMemorySizeSummary = (m: QmpWire) => m.execute<MemorySizeSummary>('query-memory-size-summary');

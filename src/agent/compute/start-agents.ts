@@ -1,0 +1,48 @@
+// Starts this process's compute agents from config: one real QEMU host, any number of fake
+// hosts (`<host>-fake-<n>`), or none (a controller, or tests that set hosts up themselves).
+import type { Platform } from '../../platform/platform.js';
+import { ComputeAgent } from './compute-agent.js';
+import type { ComputeDriver } from './driver.js';
+import { FakeDriver } from './drivers/fake/fake-driver.js';
+import { createQemuDriver } from './drivers/qemu/qemu-driver.js';
+
+export interface RunningAgents {
+  readonly agents: ComputeAgent[];
+  stop(): Promise<void>;
+}
+
+export async function startComputeAgents(platform: Platform): Promise<RunningAgents> {
+  const c = platform.config.compute;
+  const drivers: Array<[string, ComputeDriver]> = [];
+  let closeDriver: (() => void) | undefined;
+  if (c.driver === 'fake') {
+    for (let i = 1; i <= c.fakeHosts; i++) {
+      drivers.push([`${c.host}-fake-${i}`, new FakeDriver(`${c.host}-fake-${i}`,
+        { vcpus: c.fakeHostVcpus, memoryMb: c.fakeHostMemoryMb, diskGb: c.fakeHostDiskGb, spawnMs: c.fakeSpawnMs })]);
+    }
+  } else if (c.driver === 'qemu') {
+    const qemu = createQemuDriver({ stateDir: platform.config.stateDir, host: c.host, accel: c.accel,
+      reservedHostMemoryMb: c.reservedHostMemoryMb, shutdownTimeoutSec: c.shutdownTimeoutSeconds });
+    closeDriver = () => qemu.close();
+    drivers.push([c.host, qemu]);
+  }
+  const agents: ComputeAgent[] = [];
+  try {
+    for (const [host, driver] of drivers) {
+      const agent = new ComputeAgent(host, driver, platform.bus, c, platform.log);
+      await agent.start();
+      agents.push(agent);
+    }
+  } catch (err) {
+    await Promise.allSettled(agents.map((a) => a.stop()));
+    closeDriver?.();
+    throw err;
+  }
+  return {
+    agents,
+    async stop() {
+      await Promise.allSettled(agents.map((a) => a.stop()));
+      closeDriver?.();
+    },
+  };
+}

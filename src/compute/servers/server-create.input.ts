@@ -1,0 +1,184 @@
+// Reading a create-server body into a checked request: every field Nova accepts in our range,
+// with Nova's 400 messages. No database access here.
+import { isIP } from 'node:net';
+import { badRequest } from '../../platform/errors.js';
+import type { ApiVersion } from '../microversions.js';
+import { has } from '../microversions.js';
+import { isUuid } from '../common.js';
+
+export interface CreateInput {
+  name: string;
+  imageRef: string | null;
+  flavorRef: string;
+  keyName: string | null;
+  userData: string | null;
+  metadata: Record<string, string>;
+  availabilityZone: string | null;
+  forcedHost: string | null;
+  minCount: number;
+  maxCount: number;
+  returnReservationId: boolean;
+  networks: 'none' | 'auto' | Array<Record<string, string>>;
+  configDrive: boolean;
+  description: string | null;
+  tags: string[];
+  accessIPv4: string | null;
+  accessIPv6: string | null;
+  hints: Record<string, unknown>;
+}
+
+const IGNORED = new Set(['adminPass', 'OS-DCF:diskConfig', 'personality', 'security_groups', 'block_device_mapping',
+  'trusted_image_certificates', 'max_count', 'min_count', 'return_reservation_id']);
+const KNOWN = new Set(['name', 'imageRef', 'flavorRef', 'key_name', 'user_data', 'metadata', 'availability_zone',
+  'networks', 'config_drive', 'description', 'tags', 'accessIPv4', 'accessIPv6', 'block_device_mapping_v2', ...IGNORED]);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const field = (name: string, why: string) => badRequest(`Invalid input for field/attribute ${name}. Value: ${why}`);
+
+function stringField(s: Record<string, unknown>, name: string, max = 255, min = 0): string | null {
+  const v = s[name];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw field(name, `${JSON.stringify(v)} is not of type 'string'`);
+  if (v.length > max) throw field(name, `it is longer than ${max} characters`);
+  if (v.length < min) throw field(name, `it is shorter than ${min} characters`);
+  return v;
+}
+
+/** `min_count`/`max_count` may be integers or digit strings, as in Nova's schema. */
+function count(v: unknown, name: string): number {
+  if (v === undefined) return 1;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000) throw field(name, `${JSON.stringify(v)} must be an integer from 1 to 1000`);
+  return n;
+}
+
+/** An image or flavor reference may be a bare id or a URL whose last segment is the id. */
+export const refId = (ref: string): string => ref.replace(/\/+$/, '').split('/').pop() ?? ref;
+
+export function validMetadata(v: unknown, name = 'metadata'): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) throw field(name, `${JSON.stringify(v)} is not of type 'object'`);
+  for (const [k, val] of Object.entries(v)) {
+    if (k.length < 1 || k.length > 255) throw field(name, `key '${k.slice(0, 40)}' must be 1 to 255 characters`);
+    if (typeof val !== 'string') throw field(name, `value of '${k.slice(0, 40)}' is not of type 'string'`);
+    if (val.length > 255) throw field(name, `value of '${k.slice(0, 40)}' is longer than 255 characters`);
+  }
+  return v as Record<string, string>;
+}
+
+export function validTagList(v: unknown): string[] {
+  if (!Array.isArray(v)) throw field('tags', `${JSON.stringify(v)} is not of type 'array'`);
+  if (v.length > 50) throw field('tags', 'a server may have at most 50 tags');
+  for (const t of v) {
+    if (typeof t !== 'string' || t.length < 1 || t.length > 60 || /[/,]/.test(t)) {
+      throw field('tags', `${JSON.stringify(t)} must be a string of 1 to 60 characters without '/' or ','`);
+    }
+  }
+  return [...new Set(v as string[])];
+}
+
+function networks(v: unknown, version: ApiVersion): CreateInput['networks'] {
+  if (v === undefined) {
+    if (has(version, 'networksAutoNone')) throw badRequest("Invalid input for field/attribute networks. Value: 'networks' is a required property");
+    return 'auto';
+  }
+  // openstackclient sends the string even below 2.37, so it is accepted at every version.
+  if (v === 'none' || v === 'auto') return v;
+  if (!Array.isArray(v)) throw field('networks', `${JSON.stringify(v)} is not one of 'none', 'auto' or a list`);
+  return v.map((n) => {
+    if (!isObject(n)) throw field('networks', `${JSON.stringify(n)} is not of type 'object'`);
+    for (const [k, val] of Object.entries(n)) {
+      if (!['uuid', 'port', 'fixed_ip', 'tag'].includes(k)) throw field('networks', `additional property '${k}' is not allowed`);
+      if (typeof val !== 'string') throw field('networks', `${k} must be a string`);
+    }
+    return n as Record<string, string>;
+  });
+}
+
+function configDrive(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === false) return false;
+  if (v === true) return true;
+  if (typeof v === 'string' && ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v.toLowerCase())) {
+    return ['true', '1', 'yes', 'on'].includes(v.toLowerCase());
+  }
+  throw field('config_drive', `${JSON.stringify(v)} is not a boolean`);
+}
+
+/** Boot from an image given as a block device mapping (what `--boot-from-volume`-less clients may send). */
+function imageFromBdm(v: unknown): string | null {
+  if (v === undefined) return null;
+  if (!Array.isArray(v)) throw field('block_device_mapping_v2', 'is not a list');
+  for (const m of v) {
+    if (!isObject(m)) throw field('block_device_mapping_v2', 'items must be objects');
+    if (m.source_type === 'volume' || m.destination_type === 'volume' || m.source_type === 'snapshot') {
+      throw badRequest('Block Device Mapping is Invalid: booting from or attaching volumes is not available until the block storage service lands.');
+    }
+    if (m.source_type === 'image' && typeof m.uuid === 'string' && String(m.boot_index ?? '') === '0') return m.uuid;
+  }
+  return null;
+}
+
+export function readCreateInput(body: unknown, version: ApiVersion): CreateInput {
+  if (!isObject(body) || !isObject(body.server)) throw badRequest("Invalid input for field/attribute server. Value: 'server' is a required property");
+  const s = body.server;
+  for (const k of Object.keys(s)) {
+    const allowed = KNOWN.has(k) && (k !== 'description' || has(version, 'serverDescription')) && (k !== 'tags' || has(version, 'tagsOnCreate'));
+    if (!allowed) throw badRequest(`Invalid input for field/attribute server. Value: Additional properties are not allowed ('${k}' was unexpected)`);
+  }
+  const name = stringField(s, 'name', 255, 1);
+  if (name === null) throw badRequest("Invalid input for field/attribute server. Value: 'name' is a required property");
+  if (name.trim() === '' || name !== name.trim()) throw field('name', 'it may not be blank or start or end with whitespace');
+  const flavorRef = s.flavorRef;
+  if (typeof flavorRef !== 'string' && typeof flavorRef !== 'number') throw badRequest("Invalid input for field/attribute server. Value: 'flavorRef' is a required property");
+  const imageRefRaw = stringField(s, 'imageRef', 2048);
+  const imageRef = imageRefRaw ? refId(imageRefRaw) : imageFromBdm(s.block_device_mapping_v2);
+  if (!imageRef) throw badRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
+
+  const userData = stringField(s, 'user_data', 65535);
+  if (userData !== null && (!/^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/.test(userData) || Buffer.from(userData, 'base64').length === 0 && userData.length > 0)) {
+    throw badRequest('User data needs to be valid base 64.');
+  }
+  let availabilityZone = stringField(s, 'availability_zone', 255);
+  let forcedHost: string | null = null;
+  if (availabilityZone?.includes(':')) {
+    const [az, host] = availabilityZone.split(':');
+    availabilityZone = az || null;
+    forcedHost = host || null;
+  }
+  const minCount = count(s.min_count, 'min_count');
+  const maxCount = s.max_count === undefined ? minCount : count(s.max_count, 'max_count');
+  if (minCount > maxCount) throw badRequest('min_count must be <= max_count');
+  const rri = s.return_reservation_id;
+  if (rri !== undefined && typeof rri !== 'boolean' && !['true', 'false', 'True', 'False'].includes(String(rri))) throw field('return_reservation_id', 'is not a boolean');
+
+  const ip = (k: 'accessIPv4' | 'accessIPv6', family: 4 | 6) => {
+    const v = stringField(s, k, 64);
+    if (v !== null && v !== '' && isIP(v) !== family) throw field(k, `'${v}' is not an IPv${family} address`);
+    return v || null;
+  };
+  const hintsRaw = (body as Record<string, unknown>)['os:scheduler_hints'] ?? (body as Record<string, unknown>)['OS-SCH-HNT:scheduler_hints'];
+  if (hintsRaw !== undefined && !isObject(hintsRaw)) throw field('os:scheduler_hints', 'is not an object');
+  const hints = (hintsRaw ?? {}) as Record<string, unknown>;
+  if (hints.group !== undefined && (typeof hints.group !== 'string' || !isUuid(hints.group))) throw field('os:scheduler_hints.group', 'is not a UUID');
+
+  return {
+    name, imageRef, flavorRef: refId(String(flavorRef)),
+    keyName: stringField(s, 'key_name', 255),
+    userData,
+    metadata: validMetadata(s.metadata),
+    availabilityZone, forcedHost, minCount, maxCount,
+    returnReservationId: rri === true || String(rri).toLowerCase() === 'true',
+    networks: networks(s.networks, version),
+    configDrive: configDrive(s.config_drive),
+    description: stringField(s, 'description', 255),
+    tags: s.tags === undefined ? [] : validTagList(s.tags),
+    accessIPv4: ip('accessIPv4', 4), accessIPv6: ip('accessIPv6', 6),
+    hints,
+  };
+}
+
+/** A DNS label from the display name, as Nova derives `hostname`. */
+export function hostnameFrom(name: string): string {
+  const h = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return h || 'server';
+}

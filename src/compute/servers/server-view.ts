@@ -1,0 +1,102 @@
+// The server body Nova returns, per microversion: what every version in our range shows, what
+// admins see beside (OS-EXT-SRV-ATTR), and the flavor as a link (< 2.47) or embedded (>= 2.47).
+import { createHash } from 'node:crypto';
+import type { ApiVersion } from '../microversions.js';
+import { has } from '../microversions.js';
+import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
+import { isoMicro, isoSeconds, json } from '../common.js';
+import { serverStatus } from '../vm-states.js';
+
+export interface ViewContext {
+  version: ApiVersion;
+  /** Base URL of the compute API: `${publicUrl}/compute`. */
+  base: string;
+  imageBase: string;
+  admin: boolean;
+  /** May see the flavor's extra specs (2.47+). */
+  flavorExtraSpecs: boolean;
+  /** Whether each server's host service is up (host_status, 2.16), for admins. */
+  hostStatus?: (host: string | null) => string;
+}
+
+export interface ServerExtras { metadata: Record<string, string>; tags: string[] }
+
+/** Nova's hostId: an opaque per-project hash of the host, so tenants can tell co-location apart. */
+export const hostId = (projectId: string, host: string | null): string =>
+  host ? createHash('sha224').update(projectId + host).digest('hex') : '';
+
+export const serverLinks = (base: string, id: string) => [
+  { rel: 'self', href: `${base}/v2.1/servers/${id}` },
+  { rel: 'bookmark', href: `${base}/servers/${id}` },
+];
+
+function faultView(row: InstanceRow, admin: boolean): Record<string, unknown> | undefined {
+  if (!row.fault || (row.vm_state !== 'error' && row.vm_state !== 'deleted')) return undefined;
+  const f = json<{ code: number; message: string; details?: string; created: string }>(row.fault, { code: 500, message: '', created: row.updated_at });
+  const view: Record<string, unknown> = { code: f.code, created: isoSeconds(f.created), message: f.message };
+  // Nova shows details (a traceback) to admins, and to everyone for non-500 faults.
+  if (f.details && (admin || f.code !== 500)) view.details = f.details;
+  return view;
+}
+
+export function serverView(row: InstanceRow, extras: ServerExtras, ctx: ViewContext): Record<string, unknown> {
+  const v = ctx.version;
+  const flavor = json<InstanceFlavor>(row.flavor, {} as InstanceFlavor);
+  const status = serverStatus(row.vm_state, row.task_state);
+  const body: Record<string, unknown> = {
+    id: row.uuid,
+    name: row.name,
+    status,
+    tenant_id: row.project_id,
+    user_id: row.user_id,
+    metadata: extras.metadata,
+    hostId: hostId(row.project_id, row.host),
+    image: row.image_ref ? { id: row.image_ref, links: [{ rel: 'bookmark', href: `${ctx.imageBase}/images/${row.image_ref}` }] } : '',
+    flavor: has(v, 'serverFlavorEmbedded')
+      ? {
+        vcpus: flavor.vcpus, ram: flavor.ram, disk: flavor.disk, ephemeral: flavor.ephemeral, swap: flavor.swap,
+        original_name: flavor.name, ...(ctx.flavorExtraSpecs ? { extra_specs: flavor.extra_specs ?? {} } : {}),
+      }
+      : { id: row.flavor_id, links: [{ rel: 'bookmark', href: `${ctx.base}/flavors/${row.flavor_id}` }] },
+    created: isoSeconds(row.created_at),
+    updated: isoSeconds(row.updated_at),
+    addresses: {},
+    accessIPv4: row.access_ip_v4 ?? '',
+    accessIPv6: row.access_ip_v6 ?? '',
+    links: serverLinks(ctx.base, row.uuid),
+    'OS-DCF:diskConfig': 'MANUAL',
+    'OS-EXT-AZ:availability_zone': row.availability_zone ?? '',
+    config_drive: row.config_drive,
+    key_name: row.key_name,
+    'OS-SRV-USG:launched_at': isoMicro(row.launched_at),
+    'OS-SRV-USG:terminated_at': isoMicro(row.terminated_at),
+    'OS-EXT-STS:task_state': row.task_state,
+    'OS-EXT-STS:vm_state': row.vm_state,
+    'OS-EXT-STS:power_state': row.power_state,
+    'os-extended-volumes:volumes_attached': [],
+  };
+  if (status === 'BUILD' || status === 'ACTIVE') body.progress = row.progress;
+  if (json(row.networks, 'none') !== 'none') body.security_groups = [{ name: 'default' }];
+  const fault = faultView(row, ctx.admin);
+  if (fault) body.fault = fault;
+  if (ctx.admin) {
+    body['OS-EXT-SRV-ATTR:host'] = row.host;
+    body['OS-EXT-SRV-ATTR:hypervisor_hostname'] = row.host;
+    body['OS-EXT-SRV-ATTR:instance_name'] = `instance-${row.uuid.slice(0, 8)}`;
+    if (has(v, 'extendedServerAttributes')) {
+      body['OS-EXT-SRV-ATTR:reservation_id'] = row.reservation_id;
+      body['OS-EXT-SRV-ATTR:launch_index'] = row.launch_index;
+      body['OS-EXT-SRV-ATTR:hostname'] = row.hostname;
+      body['OS-EXT-SRV-ATTR:kernel_id'] = row.kernel_id ?? '';
+      body['OS-EXT-SRV-ATTR:ramdisk_id'] = row.ramdisk_id ?? '';
+      body['OS-EXT-SRV-ATTR:root_device_name'] = '/dev/vda';
+      body['OS-EXT-SRV-ATTR:user_data'] = row.user_data;
+    }
+  }
+  if (has(v, 'serverLocked')) body.locked = row.locked === 1;
+  if (has(v, 'hostStatus') && ctx.hostStatus) body.host_status = ctx.hostStatus(row.host);
+  if (has(v, 'serverDescription')) body.description = row.description;
+  if (has(v, 'serverTags')) body.tags = extras.tags;
+  if (has(v, 'trustedCerts')) body.trusted_image_certificates = null;
+  return body;
+}
