@@ -1,4 +1,5 @@
 import { writeFileSync, renameSync } from 'node:fs';
+import { MAX_VERSION as COMPUTE_MAX_VERSION } from '../compute/microversions.js';
 import { join } from 'node:path';
 
 export interface AdminCredentials { authUrl: string; password: string; region: string }
@@ -29,6 +30,8 @@ export function writeCredentialFiles(stateDir: string, c: AdminCredentials): { c
     `    region_name: ${c.region}`,
     '    interface: public',
     '    identity_api_version: 3',
+    // openstackclient 6.0 speaks compute 2.1 unless told; `--nic none` and server tags need more.
+    `    compute_api_version: '${COMPUTE_MAX_VERSION}'`,
     '',
   ].join('\n'));
   writePrivate(openrc, [
@@ -40,6 +43,7 @@ export function writeCredentialFiles(stateDir: string, c: AdminCredentials): { c
     'export OS_USER_DOMAIN_NAME=Default',
     'export OS_PROJECT_DOMAIN_NAME=Default',
     'export OS_IDENTITY_API_VERSION=3',
+    `export OS_COMPUTE_API_VERSION=${COMPUTE_MAX_VERSION}`,
     `export OS_REGION_NAME=${c.region}`,
     'export OS_INTERFACE=public',
     '',

@@ -76,6 +76,9 @@ export class ComputeAgent {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async handle(method: string, a: any): Promise<unknown> {
     const d = this.driver;
+    // The bus carries JSON: user data (a Buffer) arrives as {type: 'Buffer', data: [...]}.
+    const ud = a.spec?.configDrive?.userData;
+    if (ud && !Buffer.isBuffer(ud)) a.spec.configDrive.userData = Buffer.from(typeof ud === 'string' ? Buffer.from(ud, 'base64') : ud.data ?? []);
     const uuid: string = a.uuid ?? a.spec?.uuid;
     switch (method) {
       case 'observe': return d.observe();

@@ -47,12 +47,20 @@ describe('compute API: os-aggregates', () => {
 
   it('refuses a duplicate name (409), bad bodies (400) and the internal zone', async () => {
     assert.equal((await create({ aggregate: { name: 'agg-a' } })).status, 409);
-    for (const body of [{}, { aggregate: {} }, { aggregate: { name: 5 } }, { aggregate: { name: '' } }, { aggregate: { name: ' x' } },
+    for (const body of [{}, { aggregate: {} }, { aggregate: { name: 5 } }, { aggregate: { name: '' } }, { aggregate: { name: '   ' } },
       { aggregate: { name: 'x', colour: 'red' } }, { aggregate: { name: 'x', availability_zone: 3 } }, { aggregate: { name: 'y', availability_zone: 'internal' } }]) {
       const res = await create(body);
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.badRequest.code, 400);
     }
+  });
+
+  it('drops spaces around names, as Nova normalises them', async () => {
+    const res = await create({ aggregate: { name: '  agg-spaced ', availability_zone: ' az-s ' } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.aggregate.name, 'agg-spaced');
+    assert.equal(res.body.aggregate.availability_zone, 'az-s');
+    assert.equal((await t.request('DELETE', `${URL}/${res.body.aggregate.id}`, { token: admin })).status, 200);
   });
 
   it('lists and shows, with the zone in the metadata', async () => {

@@ -1,7 +1,7 @@
 // os-aggregates: admin API over host aggregates (list, create, show, update, delete and the
 // add_host / remove_host / set_metadata actions).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { badRequest } from '../../platform/errors.js';
+import { badRequest, notFound } from '../../platform/errors.js';
 import { caller } from '../../platform/http/auth-hook.js';
 import { enforce } from '../common.js';
 import type { ComputeContext } from '../context.js';
@@ -99,12 +99,12 @@ function onlyKeys(body: Body, allowed: string[], where: string): void {
   if (extra !== undefined) throw badRequest(`Invalid input for field '${where}': additional property '${extra}' is not allowed.`);
 }
 
-/** Nova's names: 1–255 characters, no leading or trailing spaces. */
+/** Nova's names: 1–255 characters; surrounding spaces are dropped (Nova's normalize_name). */
 function str(v: unknown, field: string): string {
   if (typeof v !== 'string') throw badRequest(`Invalid input for field '${field}': it must be a string.`);
-  if (v.length < 1 || v.length > 255) throw badRequest(`Invalid input for field '${field}': it must be 1 to 255 characters long.`);
-  if (v.trim() !== v) throw badRequest(`Invalid input for field '${field}': it may not begin or end with spaces.`);
-  return v;
+  const name = v.trim();
+  if (name.length < 1 || v.length > 255) throw badRequest(`Invalid input for field '${field}': it must be 1 to 255 characters long, not only spaces.`);
+  return name;
 }
 
 function metadata(v: unknown): Record<string, string | null> {
@@ -121,6 +121,8 @@ function metadata(v: unknown): Record<string, string | null> {
 }
 
 function aggregateId(raw: string): number {
-  if (!/^\d{1,9}$/.test(raw)) throw badRequest(`Invalid aggregate id ${raw}: it must be an integer.`);
+  if (!/^\d+$/.test(raw)) throw badRequest(`Invalid aggregate id ${raw}: it must be an integer.`);
+  // Past the integer column's range no aggregate can exist (and PostgreSQL would refuse the value).
+  if (raw.length > 10 || Number(raw) > 0x7fffffff) throw notFound(`Aggregate ${raw} could not be found.`);
   return Number(raw);
 }

@@ -135,7 +135,8 @@ export class Conductor {
         this.ctx.scheduler.recordBuildFailure(placement.host);
         await finishEvent(db, action, 'compute__do_build_and_run_instance', lastError);
         const failed = [...(sys.failed_hosts ?? []), placement.host];
-        const more = attempt < maxAttempts;
+        // A forced host is the only candidate: trying it again is not a reschedule (Nova stops too).
+        const more = attempt < maxAttempts && !spec.forcedHost;
         await this.update(uuid, more
           ? { host: null, node: null, task_state: 'scheduling', system_metadata: JSON.stringify({ ...sys, failed_hosts: failed }) }
           : { vm_state: 'error', task_state: null, host: null, node: null, fault: faultJson(`Build of instance ${uuid} failed: ${errText(err)}`, lastError) },

@@ -67,16 +67,15 @@ async function issueVncConsole(ctx: ComputeContext, auth: AuthContext, serverId:
   return vncConsoleUrl(ctx.deps.config.publicUrl, token);
 }
 
-/** Nova answers a method outside its microversion range with a 404. */
-const versionNotSupported = (req: FastifyRequest) =>
-  notFound(`API version ${req.computeVersion ? `${req.computeVersion.major}.${req.computeVersion.minor}` : '2.1'} is not supported on this method.`);
+/** Nova answers a method outside its microversion range with a bare 404, as if it did not exist. */
+const versionNotSupported = () => notFound('The resource could not be found.');
 
 /**
  * `{"os-getVNCConsole": {"type": "novnc"}}` (2.1–2.5) → `{console: {type, url}}`. `args` is the
  * value under the action's name (the servers slice checked the body holds that one key).
  */
 export async function getVncConsole(ctx: ComputeContext, req: FastifyRequest, auth: AuthContext, serverId: string, args: unknown) {
-  if (has(req, 'remoteConsoles')) throw versionNotSupported(req);
+  if (has(req, 'remoteConsoles')) throw versionNotSupported();
   const type = parseVncConsoleArgs(args);
   const url = await issueVncConsole(ctx, auth, serverId);
   return { console: { type, url } };
@@ -84,14 +83,13 @@ export async function getVncConsole(ctx: ComputeContext, req: FastifyRequest, au
 
 /** POST /servers/{id}/remote-consoles (2.6+) → `{remote_console: {protocol, type, url}}`. */
 export async function createRemoteConsole(ctx: ComputeContext, req: FastifyRequest, auth: AuthContext, serverId: string, body: unknown) {
-  if (!has(req, 'remoteConsoles')) throw versionNotSupported(req);
+  if (!has(req, 'remoteConsoles')) throw versionNotSupported();
   const { protocol, type } = parseRemoteConsoleBody(body);
   const url = await issueVncConsole(ctx, auth, serverId);
   return { remote_console: { protocol, type, url } };
 }
 
 /** Control characters other than tab and newline, which Nova strips from the log it returns. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0B-\x1F]/g;
 
 /** `{"os-getConsoleOutput": {"length": N|null}}` → `{output}`. `args` is the value under the action's name. */

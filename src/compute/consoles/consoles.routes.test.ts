@@ -55,7 +55,7 @@ describe('POST /servers/{id}/remote-consoles', () => {
   it('is not there before microversion 2.6', async () => {
     const res = await post(server, vnc, member.token, {});
     assert.equal(res.status, 404);
-    assert.match(res.body.itemNotFound.message, /not supported on this method/);
+    assert.equal(res.body.itemNotFound.message, 'The resource could not be found.');
   });
 
   for (const [name, body, pattern] of [

@@ -101,6 +101,13 @@ describe('compute API: flavors', () => {
     assert.equal(byId.body.conflictingRequest.message, 'Flavor with ID nb-dup already exists.');
   });
 
+  it('lets only one of racing creates of a name win', async () => {
+    const results = await Promise.all([1, 2, 3].map((i) => t.request('POST', '/compute/v2.1/flavors',
+      { token: admin, body: { flavor: { name: 'nb-race', ram: 64, vcpus: 1, disk: 1, id: `nb-race-${i}` } } })));
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) assert.equal(r.body.conflictingRequest.message, 'Flavor with name nb-race already exists.');
+  });
+
   it('keeps create, update and delete for admins', async () => {
     const body = { flavor: { name: 'nb-member', ram: 64, vcpus: 1, disk: 1 } };
     const res = await t.request('POST', '/compute/v2.1/flavors', { token: alice.token, body });

@@ -56,8 +56,11 @@ export async function createFlavor(deps: ComputeDeps, draft: FlavorDraft): Promi
       await trx.insertInto('compute_flavor').values(row).execute();
     });
   } catch (err) {
-    // A racing create on a database without the advisory lock still ends as a 409.
-    if (isUniqueViolation(err)) throw conflict(`Flavor with name ${row.name} already exists.`);
+    // A create racing past the check (the unique index decides) still ends as the right 409.
+    if (isUniqueViolation(err)) {
+      const byName = await deps.db.selectFrom('compute_flavor').select('id').where('name', '=', row.name).executeTakeFirst();
+      throw conflict(byName ? `Flavor with name ${row.name} already exists.` : `Flavor with ID ${row.id} already exists.`);
+    }
     throw err;
   }
   return row;
@@ -116,3 +119,6 @@ export async function seedDefaultFlavors(db: ComputeDb): Promise<void> {
     }))).execute();
   });
 }
+
+// The API view, for slices that show a flavor (server bodies before 2.47 link to it; resize checks).
+export { flavorBody, flavorSummary, instanceFlavor } from './flavor-view.js';

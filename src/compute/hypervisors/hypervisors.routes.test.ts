@@ -67,15 +67,16 @@ describe('compute API: os-hypervisors', () => {
     assert.equal(modern.cpu_info.arch, 'x86_64');
   });
 
-  it('shows one by id, 404 for unknown, 400 for a non-integer before 2.53', async () => {
+  it('shows one by id: 404 for unknown or a non-integer before 2.53, 400 for a non-UUID from 2.53', async () => {
     const res = await get(`/${legacyId(h2.nodeId)}`);
     assert.equal(res.status, 200);
     assert.equal(res.body.hypervisor.hypervisor_hostname, 'nbhyp-2.example');
     assert.equal(res.body.hypervisor.memory_mb_used, 512);
     assert.equal((await get('/1')).status, 404);
-    assert.equal((await get('/abc')).status, 400);
+    assert.equal((await get('/abc')).status, 404);
     assert.equal((await get(`/${h2.nodeId}`, V('2.53'))).body.hypervisor.id, h2.nodeId);
-    assert.equal((await get('/nbhyp-2', V('2.53'))).status, 404);
+    assert.equal((await get('/nbhyp-2', V('2.53'))).status, 400);
+    assert.equal((await get('/00000000-0000-4000-8000-000000000000', V('2.53'))).status, 404);
     const withServers = await get(`/${h1.nodeId}?with_servers=true`, V('2.53'));
     assert.equal(withServers.body.hypervisor.servers.length, 2);
     assert.equal((await get(`/${legacyId(h1.nodeId)}/uptime`)).status, 501);

@@ -51,14 +51,12 @@ export function hypervisorRoutes(ctx: ComputeContext): FastifyPluginAsync {
   }
 
   async function one(req: FastifyRequest, raw: string): Promise<Hypervisor> {
+    // As Nova: from 2.53 an id that is no UUID is a bad request; before, a non-integer is simply not found.
+    const uuids = has(req, 'serviceHypervisorUuids');
+    if (uuids && !isUuid(raw)) throw badRequest(`Invalid uuid ${raw}`);
     const all = await load();
-    const found = has(req, 'serviceHypervisorUuids')
-      ? (isUuid(raw) ? all.find((h) => h.node.id === raw) : undefined)
-      : byLegacyId(all.map((h) => ({ ...h, id: h.node.id })), raw);
-    if (!found) {
-      if (!has(req, 'serviceHypervisorUuids') && !/^\d+$/.test(raw)) throw badRequest(`Invalid hypervisor id ${raw}: it must be an integer.`);
-      throw notFound(`Hypervisor with ID '${raw}' could not be found.`);
-    }
+    const found = uuids ? all.find((h) => h.node.id === raw) : byLegacyId(all.map((h) => ({ ...h, id: h.node.id })), raw);
+    if (!found) throw notFound(`Hypervisor with ID '${raw}' could not be found.`);
     return found;
   }
 

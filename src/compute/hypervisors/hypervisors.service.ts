@@ -6,7 +6,7 @@ import { COMPUTE_BINARY, isServiceUp, legacyId } from '../services/service-state
 
 export interface Hypervisor {
   node: ComputeNodeRow;
-  service: ServiceRow | undefined;
+  service: ServiceRow;
   up: boolean;
   vcpusUsed: number; memoryUsed: number; diskUsed: number;
   runningVms: number; workload: number;
@@ -31,12 +31,14 @@ export async function loadHypervisors(db: ComputeDb, downSeconds: number, patter
     .where('node_id', 'in', ids).groupBy('node_id').execute();
   const instances = await db.selectFrom('compute_instance').select(['node', 'vm_state', 'task_state'])
     .where('node', 'in', ids).where('deleted', '=', 0).execute();
-  return nodes.map((node) => {
+  // A node whose compute service was deleted is left out, as Nova leaves it out.
+  return nodes.flatMap((node) => {
     const service = services.find((s) => s.host === node.host);
+    if (!service) return [];
     const u = used.find((x) => x.node_id === node.id);
     const mine = instances.filter((i) => i.node === node.id);
-    return {
-      node, service, up: service !== undefined && isServiceUp(service, downSeconds),
+    return [{
+      node, service, up: isServiceUp(service, downSeconds),
       vcpusUsed: Number(u?.vcpus ?? 0),
       // As Nova's resource tracker counts them: the host's reserved memory and disk are in use.
       memoryUsed: Number(u?.memory_mb ?? 0) + node.reserved_memory_mb,
@@ -44,7 +46,7 @@ export async function loadHypervisors(db: ComputeDb, downSeconds: number, patter
       runningVms: mine.length,
       // Nova's current_workload: instances being built or in the middle of a task.
       workload: mine.filter((i) => i.task_state !== null || i.vm_state === 'building').length,
-    };
+    }];
   });
 }
 
@@ -53,7 +55,7 @@ export const hypervisorId = (h: Hypervisor, shape: HypervisorShape): string | nu
 export function basicView(h: Hypervisor, shape: HypervisorShape): Record<string, unknown> {
   return {
     id: hypervisorId(h, shape), hypervisor_hostname: h.node.hypervisor_hostname,
-    state: h.up ? 'up' : 'down', status: h.service?.disabled === 0 ? 'enabled' : 'disabled',
+    state: h.up ? 'up' : 'down', status: h.service.disabled === 0 ? 'enabled' : 'disabled',
   };
 }
 
@@ -77,8 +79,8 @@ export function detailView(h: Hypervisor, shape: HypervisorShape): Record<string
     running_vms: h.runningVms,
     service: {
       host: n.host,
-      id: h.service ? (shape.uuidIds ? h.service.id : legacyId(h.service.id)) : null,
-      disabled_reason: h.service?.disabled_reason ?? null,
+      id: shape.uuidIds ? h.service.id : legacyId(h.service.id),
+      disabled_reason: h.service.disabled_reason,
     },
     vcpus: n.vcpus,
     vcpus_used: h.vcpusUsed,
@@ -91,7 +93,7 @@ function parseCpuInfo(text: string): unknown {
 
 /** Sums over the hypervisors of enabled compute services (Nova leaves disabled hosts out). */
 export function statistics(all: Hypervisor[]): Record<string, number> {
-  const hs = all.filter((h) => h.service?.disabled === 0);
+  const hs = all.filter((h) => h.service.disabled === 0);
   const sum = (f: (h: Hypervisor) => number) => hs.reduce((acc, h) => acc + f(h), 0);
   return {
     count: hs.length,

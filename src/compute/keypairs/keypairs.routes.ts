@@ -18,7 +18,9 @@ const lastParam = (q: Query, name: string) => { const v = q[name]; return Array.
 
 /** The user a request acts for: `user_id` from 2.10 (policy decides who may name another), else the caller. */
 function subjectUser(req: FastifyRequest, auth: AuthContext): string {
-  const asked = has(req, 'keypairUserId') ? lastParam(req.query as Query, 'user_id') : undefined;
+  // Nova reads the first user_id when several are given.
+  const given = (req.query as Query).user_id;
+  const asked = has(req, 'keypairUserId') ? [given ?? []].flat()[0] : undefined;
   return asked || auth.userId;
 }
 
@@ -31,7 +33,8 @@ export function keypairRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const userId = subjectUser(req, auth);
       enforce(deps, auth, 'os-keypairs:index', target(auth, null, userId));
       const paged = has(req, 'keypairPagination');
-      const { limit, marker } = paged ? pageParams(q) : { limit: MAX_LIMIT * 1000, marker: undefined };
+      // Before 2.35 the list is the user's every keypair; limit and marker mean nothing.
+      const { limit, marker } = paged ? pageParams(q) : { limit: undefined, marker: undefined };
       const rows = await listKeypairs(deps, userId, limit, marker);
       const withType = has(req, 'keypairType');
       const body: Record<string, unknown> = {

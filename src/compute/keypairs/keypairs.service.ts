@@ -65,15 +65,16 @@ export async function deleteKeypair(deps: ComputeDeps, userId: string, name: str
   if (Number(res.numDeletedRows) === 0) throw keypairNotFound(name, userId);
 }
 
-/** A user's keypairs by name, after `marker` (a name), at most `limit`. */
-export async function listKeypairs(deps: ComputeDeps, userId: string, limit: number, marker?: string): Promise<KeypairRow[]> {
+/** A user's keypairs by name, after `marker` (a name), at most `limit` (all when absent). */
+export async function listKeypairs(deps: ComputeDeps, userId: string, limit?: number, marker?: string): Promise<KeypairRow[]> {
   let q = deps.db.selectFrom('compute_keypair').selectAll().where('user_id', '=', userId);
   if (marker !== undefined) {
     const m = await deps.db.selectFrom('compute_keypair').select('name').where('user_id', '=', userId).where('name', '=', marker).executeTakeFirst();
     if (!m) throw badRequest(`Marker ${marker} could not be found.`);
     q = q.where('name', '>', marker);
   }
-  return q.orderBy('name').limit(limit).execute();
+  q = q.orderBy('name');
+  return (limit === undefined ? q : q.limit(limit)).execute();
 }
 
 /** The keypair a server is booted with (Nova's 400 when the user has none by that name). */

@@ -1,7 +1,7 @@
 // os-quota-sets as each microversion shows it: the project's limits (defaults from config,
 // overrides in compute_quota), usage for the detail view, and the fixed legacy resources Nova
 // kept showing for older microversions (network proxies until 2.36, personality files until 2.57).
-import { QUOTA_RESOURCES, type QuotaResource } from '../../platform/config.compute.js';
+import type { QuotaResource } from '../../platform/config.compute.js';
 import { badRequest } from '../../platform/errors.js';
 import { serializeOn } from '../../platform/db/serialize.js';
 import type { ComputeDeps } from '../common.js';
@@ -94,5 +94,3 @@ export async function updateQuotas(deps: ComputeDeps, v: ApiVersion, projectId: 
     return shownLimits(deps, v, projectId, trx);
   });
 }
-
-export const REAL_RESOURCES: readonly string[] = QUOTA_RESOURCES;

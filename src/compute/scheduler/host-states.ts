@@ -1,13 +1,17 @@
 // Host states from the database, fast enough for one decision among 10,000 hosts in a few ms.
-// What rarely changes (nodes, which hosts run nova-compute, aggregate membership and metadata) is
-// cached and rebuilt only when a cheap fingerprint of those tables moves; what changes on every
-// decision (usage, instance counts, service health) is read fresh each time with aggregated
-// queries that return one row per node in use or per unhealthy service, not per host.
+// What rarely changes (nodes, which hosts run nova-compute, aggregate membership) is cached and
+// rebuilt when a cheap fingerprint moves (row counts and highest ids, answered from indexes), when
+// aggregates or their metadata change (read whole on every decision: they are few), and every
+// 30 s regardless (edits that keep the counts: a node resized in place, a host moved between two
+// aggregates at once). Service health and instance counts are read on every decision with queries
+// that return one row per unhealthy service or busy host, not per host; usage is node-usage.ts's.
+// None of this can over-fill a node: the claim re-reads the node, its ratios and its usage.
 import { sql } from 'kysely';
 import type { ComputeConfig } from '../../platform/config.compute.js';
 import type { ComputeDb } from '../compute.tables.js';
 import { json } from '../common.js';
 import { DEFAULT_AZ, type HostState } from './host-state.js';
+import { NodeUsage } from './node-usage.js';
 
 const RATIO_KEYS = { cpu: 'cpu_allocation_ratio', ram: 'ram_allocation_ratio', disk: 'disk_allocation_ratio' } as const;
 
@@ -41,7 +45,7 @@ export async function aggregatesOfHost(db: ComputeDb, host: string): Promise<Agg
     .innerJoin('compute_aggregate as a', 'a.id', 'ah.aggregate_id')
     .leftJoin('compute_aggregate_metadata as m', 'm.aggregate_id', 'a.id')
     .select(['a.id', 'a.availability_zone', 'm.key', 'm.value'])
-    .where('ah.host', '=', host).execute();
+    .where('ah.host', '=', host).orderBy('a.id').execute();
   return [...groupAggregates(rows).values()];
 }
 
@@ -56,8 +60,12 @@ function groupAggregates(rows: readonly AggRow[]): Map<number, AggregateView> {
   return byId;
 }
 
-/** How often the cached part is rebuilt even when its fingerprint did not move (capacity edits). */
-const REBUILD_MS = 5_000;
+/**
+ * How often the cached hosts are read again though their fingerprint did not move (a node's sizes
+ * edited in place), and how old the usage figures may grow before they are read again regardless.
+ */
+const REBUILD_MS = 30_000;
+const USAGE_MAX_AGE_MS = 5_000;
 
 export class HostStates {
   private fingerprint = '';
@@ -66,10 +74,16 @@ export class HostStates {
   private byNode = new Map<string, HostState>();
   private byHost = new Map<string, HostState>();
   private serviceHosts = new Set<string>();
-  /** Hosts whose usage, health, counts or failures the last load set away from the defaults. */
+  /** Hosts whose health, counts or failures the last load set away from the defaults. */
   private touched: HostState[] = [];
+  /** Hosts whose `used` was copied from a non-zero figure, and the usage generation copied. */
+  private usedHosts: HostState[] = [];
+  private usageCopied = -1;
+  readonly usage: NodeUsage;
 
-  constructor(private readonly db: ComputeDb, private readonly config: ComputeConfig, private readonly rebuildMs = REBUILD_MS) {}
+  constructor(private readonly db: ComputeDb, private readonly config: ComputeConfig, private readonly rebuildMs = REBUILD_MS) {
+    this.usage = new NodeUsage(db, Math.min(rebuildMs, USAGE_MAX_AGE_MS));
+  }
 
   /**
    * Current host states. The objects are reused between calls and updated in one synchronous step
@@ -77,26 +91,26 @@ export class HostStates {
    */
   async load(opts: { instanceCounts: boolean; failedBuilds: ReadonlyMap<string, number> }): Promise<HostState[]> {
     const cutoff = new Date(Date.now() - this.config.serviceDownSeconds * 1000).toISOString();
-    const [fp, aggRows, unhealthy, usage, counts] = await Promise.all([
+    const [fp, aggRows, unhealthy, counts] = await Promise.all([
       this.readFingerprint(),
       this.db.selectFrom('compute_aggregate as a').leftJoin('compute_aggregate_metadata as m', 'm.aggregate_id', 'a.id')
         .select(['a.id', 'a.availability_zone', 'm.key', 'm.value']).orderBy('a.id').orderBy('m.key').execute(),
       this.unhealthyServices(cutoff),
-      this.db.selectFrom('compute_allocation').select((eb) => ['node_id', eb.fn.sum<number>('vcpus').as('vcpus'),
-        eb.fn.sum<number>('memory_mb').as('memory_mb'), eb.fn.sum<number>('disk_gb').as('disk_gb')]).groupBy('node_id').execute(),
       opts.instanceCounts
         ? this.db.selectFrom('compute_instance').select((eb) => ['host', eb.fn.countAll<number>().as('n')])
           .where('deleted', '=', 0).where('host', 'is not', null).groupBy('host').execute()
         : Promise.resolve([]),
     ]);
+    await this.usage.refresh(fp.allocations);
     const aggregates = groupAggregates(aggRows);
-    const key = `${fp}|${JSON.stringify([...aggregates])}`;
+    const key = `${fp.hosts}|${JSON.stringify([...aggregates])}`;
     if (key !== this.fingerprint || Date.now() - this.builtAt > this.rebuildMs) {
       await this.rebuild(aggregates);
       this.fingerprint = key;
     }
     // From here on, synchronous: no other decision sees the objects half-updated. Only the hosts
     // the last load changed are reset, so this costs what is in use or unhealthy, not every host.
+    this.copyUsage();
     for (const h of this.touched) this.resetDynamic(h);
     const touched: HostState[] = [];
     const touch = (h: HostState) => { touched.push(h); return h; };
@@ -105,10 +119,6 @@ export class HostStates {
       if (!h) continue;
       if (s.disabled !== 0) touch(h).enabled = false;
       if (s.forced_down !== 0 || s.last_seen_up === null || s.last_seen_up < cutoff) touch(h).up = false;
-    }
-    for (const u of usage) {
-      const h = this.byNode.get(u.node_id);
-      if (h) { touch(h); h.used.vcpus = Number(u.vcpus); h.used.memoryMb = Number(u.memory_mb); h.used.diskGb = Number(u.disk_gb); }
     }
     for (const c of counts) {
       const h = c.host === null ? undefined : this.byHost.get(c.host);
@@ -120,6 +130,21 @@ export class HostStates {
     }
     this.touched = touched;
     return this.hosts;
+  }
+
+  /** Copies the usage figures onto the host objects when they changed since the last copy. */
+  private copyUsage(): void {
+    if (this.usageCopied === this.usage.generation) return;
+    for (const h of this.usedHosts) h.used.vcpus = h.used.memoryMb = h.used.diskGb = 0;
+    const used: HostState[] = [];
+    for (const [nodeId, u] of this.usage.entries()) {
+      const h = this.byNode.get(nodeId);
+      if (!h) continue;
+      h.used.vcpus = u.vcpus; h.used.memoryMb = u.memoryMb; h.used.diskGb = u.diskGb;
+      used.push(h);
+    }
+    this.usedHosts = used;
+    this.usageCopied = this.usage.generation;
   }
 
   /**
@@ -136,23 +161,24 @@ export class HostStates {
   }
 
   /**
-   * Whether hosts came or went: counts and highest ids, each answered from an index without
-   * reading rows. Edits to a node's sizes are picked up by the periodic rebuild (and never
-   * matter for safety: a claim re-reads the node).
+   * Whether hosts came or went, and how many allocations exist: counts and highest ids, each
+   * answered from an index without reading rows. Edits to a node's sizes are picked up by the
+   * periodic rebuild (and never matter for safety: a claim re-reads the node).
    */
-  private async readFingerprint(): Promise<string> {
+  private async readFingerprint(): Promise<{ hosts: string; allocations: number }> {
     const r = await sql<Record<string, unknown>>`SELECT
         (SELECT count(*) FROM compute_node) AS nodes,
         (SELECT max(id) FROM compute_node) AS last_node,
         (SELECT count(*) FROM compute_service) AS services,
         (SELECT max(id) FROM compute_service) AS last_service,
-        (SELECT count(*) FROM compute_aggregate_host) AS agg_hosts`.execute(this.db);
-    return JSON.stringify(Object.values(r.rows[0] ?? {}).map((v) => (v === null ? null : String(v))));
+        (SELECT count(*) FROM compute_aggregate_host) AS agg_hosts,
+        (SELECT count(*) FROM compute_allocation) AS allocations`.execute(this.db);
+    const { allocations, ...hosts } = r.rows[0] ?? {};
+    return { hosts: JSON.stringify(Object.values(hosts).map((v) => (v === null ? null : String(v)))), allocations: Number(allocations) };
   }
 
   private resetDynamic(h: HostState): void {
     h.up = h.enabled = this.serviceHosts.has(h.host);
-    h.used.vcpus = h.used.memoryMb = h.used.diskGb = 0;
     h.instances = 0;
     h.failedBuilds = 0;
   }
@@ -162,7 +188,7 @@ export class HostStates {
       this.db.selectFrom('compute_node').select(['id', 'host', 'hypervisor_hostname', 'hypervisor_type', 'hypervisor_version', 'vcpus',
         'memory_mb', 'local_gb', 'reserved_vcpus', 'reserved_memory_mb', 'reserved_disk_gb', 'capabilities']).orderBy('host').execute(),
       this.db.selectFrom('compute_service').select('host').where('binary', '=', 'nova-compute').execute(),
-      this.db.selectFrom('compute_aggregate_host').select(['aggregate_id', 'host']).execute(),
+      this.db.selectFrom('compute_aggregate_host').select(['aggregate_id', 'host']).orderBy('aggregate_id').execute(),
     ]);
     const aggsOfHost = new Map<string, AggregateView[]>();
     for (const m of members) {
@@ -181,6 +207,8 @@ export class HostStates {
     }));
     for (const h of this.hosts) this.resetDynamic(h);
     this.touched = [];
+    this.usedHosts = [];
+    this.usageCopied = -1;
     this.byNode = new Map(this.hosts.map((h) => [h.nodeId, h]));
     this.byHost = new Map(this.hosts.map((h) => [h.host, h]));
     this.builtAt = Date.now();

@@ -112,6 +112,18 @@ describe('scheduler: selectAndClaim', () => {
     assert.equal((await s.usage('nbs-w-a')).count + (await s.usage('nbs-w-b')).count, 7);
   }));
 
+  it('sees allocations written by others (another controller) and its own releases', () => scene(async (s) => {
+    await s.host({ host: 'nbs-seen-a' });
+    await s.host({ host: 'nbs-seen-b' });
+    await scheduler.selectAndClaim(spec()); // warm the usage figures
+    const other = randomUUID();
+    await db.insertInto('compute_allocation').values({ instance_uuid: other, kind: 'instance', node_id: s.nodeOf.get('nbs-seen-a')!,
+      vcpus: 64, memory_mb: 12000, disk_gb: 90, created_at: new Date().toISOString() }).execute();
+    for (let i = 0; i < 3; i++) assert.equal((await scheduler.selectAndClaim(spec())).host, 'nbs-seen-b');
+    await scheduler.release(other);
+    assert.equal((await scheduler.selectAndClaim(spec())).host, 'nbs-seen-a');
+  }));
+
   it('a forced host skips the other filters but not the resources', () => scene(async (s) => {
     await s.host({ host: 'nbs-forced-ok' });
     await s.host({ host: 'nbs-forced-off', disabled: true, vcpus: 1 });

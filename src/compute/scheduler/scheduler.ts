@@ -3,7 +3,7 @@
 import type { ComputeDeps } from '../common.js';
 import { claim, promoteMigration, release } from './claims.js';
 import { FILTERS, FORCED_HOST_FILTERS } from './filters/filters.js';
-import { flavorResources, type Filter, type HostState, type RequestFacts } from './host-state.js';
+import { flavorResources, type Filter, type HostState, type RequestFacts, type Resources } from './host-state.js';
 import { HostStates } from './host-states.js';
 import { NoValidHost, type Placement, type RequestSpec, type Scheduler } from './request-spec.js';
 import { loadRequestFacts } from './request-facts.js';
@@ -37,7 +37,7 @@ export function filterHosts(hosts: readonly HostState[], spec: RequestSpec, fact
 }
 
 /** Index of a random one of the `k` best weights among the indexes not yet `tried`. */
-function pickAmongBest(weights: readonly number[], tried: Uint8Array, k: number): number {
+function pickAmongBest(weights: Float64Array, tried: Uint8Array, k: number): number {
   const best: number[] = [];
   for (let i = 0; i < weights.length; i++) {
     if (tried[i]) continue;
@@ -51,6 +51,13 @@ export function createScheduler(deps: ComputeDeps): Scheduler {
   const config = deps.config.compute;
   const states = new HostStates(deps.db, config);
   const failedBuilds = new Map<string, number>();
+
+  /** Claims in the database, then tells the in-memory usage what this scheduler now holds. */
+  async function claimAndRecord(instanceUuid: string, kind: 'instance' | 'migration', nodeId: string, want: Resources): Promise<boolean> {
+    const result = await claim(deps.db, config, instanceUuid, kind, nodeId, want);
+    if (result.ok) states.usage.claimed(result.held, result.replaced);
+    return result.ok;
+  }
 
   return {
     async selectAndClaim(spec: RequestSpec): Promise<Placement> {
@@ -68,16 +75,19 @@ export function createScheduler(deps: ComputeDeps): Scheduler {
         if (i < 0) break;
         // host and nodeId never change on a host object (a rebuild makes new ones), so they are safe past the await.
         const { host, nodeId } = candidates[i]!;
-        if (await claim(deps.db, config, spec.instanceUuid, 'instance', nodeId, facts.want)) return { host, nodeId };
+        if (await claimAndRecord(spec.instanceUuid, 'instance', nodeId, facts.want)) return { host, nodeId };
         // Another decision filled the node since the host states were read: try the next best.
         tried[i] = 1;
       }
       throw new NoValidHost(NOT_ENOUGH_HOSTS);
     },
 
-    claimOnNode: (instanceUuid, kind, nodeId, flavor) => claim(deps.db, config, instanceUuid, kind, nodeId, flavorResources(flavor)),
-    release: (instanceUuid, kind) => release(deps.db, instanceUuid, kind),
-    promoteMigration: (instanceUuid) => promoteMigration(deps.db, instanceUuid),
+    claimOnNode: (instanceUuid, kind, nodeId, flavor) => claimAndRecord(instanceUuid, kind, nodeId, flavorResources(flavor)),
+    async release(instanceUuid, kind) { states.usage.released(await release(deps.db, instanceUuid, kind)); },
+    async promoteMigration(instanceUuid) {
+      await promoteMigration(deps.db, instanceUuid);
+      states.usage.invalidate();
+    },
 
     recordBuildFailure(host: string) { failedBuilds.set(host, (failedBuilds.get(host) ?? 0) + 1); },
     recordBuildSuccess(host: string) { failedBuilds.delete(host); },

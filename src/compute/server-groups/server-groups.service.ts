@@ -18,7 +18,7 @@ const groupNotFound = (id: string) => notFound(`Instance group ${id} could not b
 const param = (q: Query, name: string): string | undefined => { const v = q[name]; return Array.isArray(v) ? v[v.length - 1] : v; };
 const truthy = (v: string): boolean => ['1', 't', 'true', 'on', 'y', 'yes'].includes(v.trim().toLowerCase());
 
-/** Nova's common.limited: `limit` (capped at 1000) and `offset`, both non-negative integers. */
+/** Nova's common.limited: `limit` (capped at 1000; 0 means the cap) and `offset`, both non-negative integers. */
 export function limitAndOffset(q: Query): { limit: number; offset: number } {
   const read = (name: string, fallback: number): number => {
     const raw = param(q, name);
@@ -28,7 +28,7 @@ export function limitAndOffset(q: Query): { limit: number; offset: number } {
     if (n < 0) throw badRequest(`${name} param must be positive`);
     return n;
   };
-  return { limit: Math.min(read('limit', MAX_LIMIT), MAX_LIMIT), offset: read('offset', 0) };
+  return { limit: Math.min(read('limit', MAX_LIMIT) || MAX_LIMIT, MAX_LIMIT), offset: read('offset', 0) };
 }
 
 export class ServerGroupService {
@@ -42,7 +42,7 @@ export class ServerGroupService {
     const { limit, offset } = limitAndOffset(q);
     let query = this.deps.db.selectFrom('compute_server_group').selectAll().orderBy('created_at').orderBy('id');
     if (!all) query = query.where('project_id', '=', auth.projectId ?? '');
-    const rows = limit === 0 ? [] : await query.limit(limit).offset(offset).execute();
+    const rows = await query.limit(limit).offset(offset).execute();
     const members = await membersOf(this.deps.db, rows.map((g) => g.id));
     return rows.map((g) => serverGroupView(g, members.get(g.id) ?? [], v));
   }

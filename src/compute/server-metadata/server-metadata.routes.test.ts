@@ -150,6 +150,18 @@ describe('server metadata API', () => {
     assert.equal(Object.keys((await t.request('GET', url(s.uuid), { token: owner.token })).body.metadata).length, limit);
   });
 
+  it('lets only one of two racing merges pass the quota', async () => {
+    const racer = await createMemberUser(t, 'nb-meta-racer');
+    await db.insertInto('compute_quota').values({ project_id: racer.projectId, resource: 'metadata_items', hard_limit: 3 }).execute();
+    const s = await insertServer(db, racer.projectId, racer.id);
+    const results = await Promise.all([
+      t.request('POST', url(s.uuid), { token: racer.token, body: { metadata: { a1: 'x', a2: 'x' } } }),
+      t.request('POST', url(s.uuid), { token: racer.token, body: { metadata: { b1: 'x', b2: 'x' } } }),
+    ]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 403]);
+    assert.equal(Object.keys((await t.request('GET', url(s.uuid), { token: racer.token })).body.metadata).length, 2);
+  });
+
   it('validateMetadata keeps a __proto__ key as data', () => {
     const m = validateMetadata(JSON.parse('{"__proto__": "x", "a": "b"}'));
     assert.deepEqual(Object.keys(m).sort(), ['__proto__', 'a']);

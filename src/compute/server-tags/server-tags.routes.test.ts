@@ -78,6 +78,21 @@ describe('server tags API', () => {
     fault(await t.request('GET', url(s.uuid), { headers: V }), 401, 'unauthorized');
   });
 
+  it('lets a reader of the project read tags but not change them', async () => {
+    const s = await server();
+    await t.request('PUT', url(s.uuid, 'seen'), as(owner.token));
+    const readerRole = (await t.request('GET', '/identity/v3/roles?name=reader', { token: admin })).body.roles[0].id;
+    const u = await t.request('POST', '/identity/v3/users', { token: admin, body: { user: { name: 'nb-tags-reader', password: 'pw-nb-tags-reader' } } });
+    await t.request('PUT', `/identity/v3/projects/${owner.projectId}/users/${u.body.user.id}/roles/${readerRole}`, { token: admin });
+    const reader = await t.login('nb-tags-reader', 'pw-nb-tags-reader', owner.projectName);
+    assert.deepEqual((await t.request('GET', url(s.uuid), as(reader))).body, { tags: ['seen'] });
+    assert.equal((await t.request('GET', url(s.uuid, 'seen'), as(reader))).status, 204);
+    fault(await t.request('PUT', url(s.uuid, 'new'), as(reader)), 403, 'forbidden');
+    fault(await t.request('PUT', url(s.uuid), as(reader, { tags: [] })), 403, 'forbidden');
+    fault(await t.request('DELETE', url(s.uuid, 'seen'), as(reader)), 403, 'forbidden');
+    fault(await t.request('DELETE', url(s.uuid), as(reader)), 403, 'forbidden');
+  });
+
   it('refuses bad tags with a 400', async () => {
     const s = await server();
     const badLists: unknown[] = [undefined, {}, { tags: 'a' }, { tags: [1] }, { tags: [''] }, { tags: ['a/b'] }, { tags: ['a,b'] },

@@ -1,11 +1,12 @@
 // Which body key of POST /servers/{id}/action runs which action, under which policy rule, and
 // what each answers (202 mostly; rebuild the server, rescue the password, createImage the image).
+import { randomBytes } from 'node:crypto';
 import { badRequest } from '../../platform/errors.js';
 import type { InstanceRow } from '../compute.tables.js';
 import { enforce, target } from '../common.js';
 import { has, type ApiVersion } from '../microversions.js';
 import type { ServerAction } from '../vm-states.js';
-import { claimAndRun, loadForAction, lock, powerActions, resetState, unknownAction, unlock, type ActionRequest } from './server-actions.js';
+import { claimAndRun, loadForAction, lock, powerActions, resetState, stateConflict, unknownAction, unlock, type ActionRequest } from './server-actions.js';
 import { confirmResize, rebuild, rescue, resize, revertResize, unrescue } from './server-actions.disk.js';
 import { createImage, shelve, unshelve } from './server-actions.image.js';
 import { loadServer } from './server-load.js';
@@ -44,7 +45,9 @@ const ACTIONS: Record<string, { rule: string; lockExempt?: boolean; handler: Han
     handler: async (r, row, args, v, view) => {
       await rebuild(r, row, args, v);
       const fresh = await loadServer(r.ctx.deps, r.auth, row.uuid);
-      return { status: 202, body: { server: { ...(await view(fresh) as object), adminPass: Math.random().toString(36).slice(2, 14) } } };
+      const given = (args as { adminPass?: unknown }).adminPass;
+      const adminPass = typeof given === 'string' ? given : randomBytes(9).toString('base64url');
+      return { status: 202, body: { server: { ...(await view(fresh) as object), adminPass } } };
     },
   },
   resize: { rule: 'servers:resize', handler: async (r, row, args) => { await resize(r, row, args); return accepted; } },
@@ -63,7 +66,7 @@ const ACTIONS: Record<string, { rule: string; lockExempt?: boolean; handler: Han
     rule: 'os-shelve:shelve',
     handler: async (_r, row) => {
       // Shelving here always offloads at once, so there is nothing left to offload.
-      if (row.vm_state !== 'shelved_offloaded') throw badRequest(`Instance ${row.uuid} is not shelved.`);
+      if (row.vm_state !== 'shelved_offloaded') throw stateConflict('shelveOffload', row.uuid, row);
       return accepted;
     },
   },

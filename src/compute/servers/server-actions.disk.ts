@@ -1,5 +1,6 @@
 // Actions that change what a server runs from: rebuild (a new image on the same flavor), resize
 // with confirm/revert (same host, both flavors claimed until decided), rescue/unrescue.
+import { randomBytes } from 'node:crypto';
 import { badRequest } from '../../platform/errors.js';
 import { json } from '../common.js';
 import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
@@ -7,8 +8,8 @@ import { checkServerQuota } from '../quotas/quota-limits.js';
 import { serializeOn } from '../../platform/db/serialize.js';
 import { has, type ApiVersion } from '../microversions.js';
 import { bootRecord, checkImageFitsFlavor, loadBootImages, loadFlavor } from './server-create.js';
-import { refId, validMetadata } from './server-create.input.js';
-import { claimAndRun, flavorOf, specFor, agentOf, type ActionRequest } from './server-actions.js';
+import { checkUserData, refId, validMetadata } from './server-create.input.js';
+import { claimAndRun, checkState, flavorOf, specFor, agentOf, type ActionRequest } from './server-actions.js';
 import { systemMetadata } from '../conductor/guest-spec.js';
 import { POWER } from '../vm-states.js';
 import type { ImageRef } from '../../agent/compute/driver.js';
@@ -27,6 +28,7 @@ export async function rebuild(r: ActionRequest, row: InstanceRow, body: unknown,
   if (has(version, 'rebuildUserData')) allowed.add('user_data');
   for (const k of Object.keys(b)) if (!allowed.has(k)) throw badRequest(`Invalid input for field/attribute rebuild. Value: Additional properties are not allowed ('${k}' was unexpected)`);
   if (b.name !== undefined && (typeof b.name !== 'string' || !b.name.trim() || b.name.length > 255)) throw badRequest('Invalid input for field/attribute name.');
+  checkState(row, 'rebuild');
   const metadata = b.metadata === undefined ? undefined : validMetadata(b.metadata);
   const images = await loadBootImages(r.ctx.deps, r.auth, refId(b.imageRef));
   checkImageFitsFlavor(images.image, flavorOf(row));
@@ -36,7 +38,11 @@ export async function rebuild(r: ActionRequest, row: InstanceRow, body: unknown,
   };
   if (typeof b.name === 'string') set.name = b.name;
   if (b.description !== undefined) set.description = b.description === null ? null : String(b.description);
-  if (b.user_data !== undefined) set.user_data = b.user_data === null ? null : String(b.user_data);
+  if (b.user_data !== undefined) {
+    if (b.user_data !== null && (typeof b.user_data !== 'string' || b.user_data.length > 65535)) throw badRequest('Invalid input for field/attribute user_data.');
+    if (b.user_data !== null) checkUserData(b.user_data);
+    set.user_data = b.user_data;
+  }
   if (b.key_name !== undefined) {
     if (b.key_name === null) { set.key_name = null; set.key_data = null; } else {
       const kp = await r.ctx.deps.db.selectFrom('compute_keypair').select('public_key').where('user_id', '=', r.auth.userId).where('name', '=', String(b.key_name)).executeTakeFirst();
@@ -44,7 +50,8 @@ export async function rebuild(r: ActionRequest, row: InstanceRow, body: unknown,
       set.key_name = String(b.key_name); set.key_data = kp.public_key;
     }
   }
-  const wasOn = row.vm_state === 'active';
+  // Nova brings a rebuilt server back up unless it was stopped (an ERROR server ends ACTIVE).
+  const wasOn = row.vm_state !== 'stopped';
   await claimAndRun(r, row, 'rebuild', async (fresh) => {
     await r.ctx.deps.db.updateTable('compute_instance').set(set).where('uuid', '=', row.uuid).execute();
     if (metadata) {
@@ -61,6 +68,7 @@ export async function rebuild(r: ActionRequest, row: InstanceRow, body: unknown,
 export async function resize(r: ActionRequest, row: InstanceRow, body: unknown): Promise<void> {
   const b = obj(body, 'resize');
   if (typeof b.flavorRef !== 'string' && typeof b.flavorRef !== 'number') throw badRequest("Invalid input for field/attribute resize. Value: 'flavorRef' is a required property");
+  checkState(row, 'resize');
   const admin = r.ctx.deps.policy.allows(r.auth, 'admin_api');
   const flavor = await loadFlavor(r.ctx.deps, r.auth, refId(String(b.flavorRef)), admin);
   if (!flavor) throw badRequest(`Flavor ${String(b.flavorRef)} could not be found.`);
@@ -73,24 +81,28 @@ export async function resize(r: ActionRequest, row: InstanceRow, body: unknown):
     await serializeOn(trx, `quota:${row.project_id}`);
     await checkServerQuota(trx, deps.config.compute, row.project_id, { instances: 0, cores: flavor.vcpus - old.vcpus, ram: flavor.ram - old.ram });
   });
-  // Same-host resize: the new flavor must fit beside the old one on this node.
-  if (!row.node || !(await r.ctx.scheduler.claimOnNode(row.uuid, 'migration', row.node, flavor))) {
-    throw badRequest(`No valid host was found. Host ${row.host ?? '(none)'} has not enough free resources for flavor ${flavor.name}.`);
-  }
   const wasOn = row.vm_state === 'active';
-  try {
-    await claimAndRun(r, row, 'resize', async (fresh) => {
+  // Same-host resize: the new flavor must fit beside the old one on this node. Held only by the
+  // request that wins the claim, so a racing loser cannot replace or release the winner's hold.
+  const holdNewFlavor = async () => {
+    if (!row.node || !(await r.ctx.scheduler.claimOnNode(row.uuid, 'migration', row.node, flavor))) {
+      throw badRequest(`No valid host was found. Host ${row.host ?? '(none)'} has not enough free resources for flavor ${flavor.name}.`);
+    }
+  };
+  await claimAndRun(r, row, 'resize', async (fresh) => {
+    try {
       await agentOf(r, fresh).resize(await specFor(r, fresh, flavor), wasOn);
-      return {
-        vm: 'resized', power: wasOn ? POWER.RUNNING : POWER.SHUTDOWN,
-        set: { old_flavor: fresh.flavor, new_flavor: JSON.stringify(flavor), flavor: JSON.stringify(flavor), flavor_id: flavor.id,
-          vcpus: flavor.vcpus, memory_mb: flavor.ram, root_gb: flavor.disk, ephemeral_gb: flavor.ephemeral },
-      };
-    });
-  } catch (err) {
-    await r.ctx.scheduler.release(row.uuid, 'migration');
-    throw err;
-  }
+    } catch (err) {
+      // The server stays on its old flavor: the new one's hold must not outlive the attempt.
+      await r.ctx.scheduler.release(fresh.uuid, 'migration');
+      throw err;
+    }
+    return {
+      vm: 'resized', power: wasOn ? POWER.RUNNING : POWER.SHUTDOWN,
+      set: { old_flavor: fresh.flavor, new_flavor: JSON.stringify(flavor), flavor: JSON.stringify(flavor), flavor_id: flavor.id,
+        vcpus: flavor.vcpus, memory_mb: flavor.ram, root_gb: flavor.disk, ephemeral_gb: flavor.ephemeral },
+    };
+  }, { afterClaim: holdNewFlavor });
 }
 
 export async function confirmResize(r: ActionRequest, row: InstanceRow): Promise<void> {
@@ -102,6 +114,7 @@ export async function confirmResize(r: ActionRequest, row: InstanceRow): Promise
 }
 
 export async function revertResize(r: ActionRequest, row: InstanceRow): Promise<void> {
+  checkState(row, 'revertResize');
   if (!row.old_flavor) throw badRequest(`Instance ${row.uuid} has no resize to revert.`);
   const old = json<InstanceFlavor>(row.old_flavor, {} as InstanceFlavor);
   await claimAndRun(r, row, 'revertResize', async (fresh) => {
@@ -123,7 +136,7 @@ export async function rescue(r: ActionRequest, row: InstanceRow, body: unknown):
     rescueImage = bootRecord(images).image;
   }
   if (!rescueImage) throw badRequest('Cannot rescue a server that was not booted from an image without rescue_image_ref.');
-  const adminPass = typeof b.adminPass === 'string' ? b.adminPass : Math.random().toString(36).slice(2, 14);
+  const adminPass = typeof b.adminPass === 'string' ? b.adminPass : randomBytes(9).toString('base64url');
   await claimAndRun(r, row, 'rescue', async (fresh) => {
     await agentOf(r, fresh).rescue(await specFor(r, fresh), rescueImage!);
     return { power: POWER.RUNNING };

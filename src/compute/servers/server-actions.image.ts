@@ -8,7 +8,7 @@ import type { RequestSpec } from '../scheduler/request-spec.js';
 import { POWER } from '../vm-states.js';
 import { validMetadata } from './server-create.input.js';
 import { bootRecord, loadBootImages } from './server-create.js';
-import { agentOf, claimAndRun, flavorOf, specFor, type ActionRequest } from './server-actions.js';
+import { agentOf, checkState, claimAndRun, flavorOf, specFor, type ActionRequest } from './server-actions.js';
 
 /** Creates the queued snapshot image and has the host upload the root disk into it. */
 async function snapshotTo(r: ActionRequest, row: InstanceRow, name: string, extra: Record<string, string>): Promise<string> {
@@ -30,6 +30,7 @@ export async function createImage(r: ActionRequest, row: InstanceRow, body: unkn
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest("Invalid input for field/attribute createImage. Value: is not of type 'object'");
   if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 255) throw badRequest("Invalid input for field/attribute name. Value: 'name' is a required non-empty string");
   const metadata = validMetadata(b.metadata, 'metadata');
+  checkState(row, 'createImage');
   const imageId = await snapshotTo(r, row, b.name, metadata);
   try {
     await claimAndRun(r, row, 'createImage', async (fresh) => {
@@ -49,6 +50,7 @@ export async function createImage(r: ActionRequest, row: InstanceRow, body: unkn
 }
 
 export async function shelve(r: ActionRequest, row: InstanceRow): Promise<void> {
+  checkState(row, 'shelve');
   const imageId = await snapshotTo(r, row, `${row.name}-shelved`, {});
   try {
     await claimAndRun(r, row, 'shelve', async (fresh) => {
@@ -56,7 +58,13 @@ export async function shelve(r: ActionRequest, row: InstanceRow): Promise<void> 
       if (fresh.power_state === POWER.RUNNING || fresh.power_state === POWER.PAUSED) {
         await agent.powerOff(fresh.uuid, r.ctx.deps.config.compute.shutdownTimeoutSeconds);
       }
-      await agent.snapshot(fresh.uuid, { url: r.ctx.deps.images.fileUrl(imageId), authToken: r.token, diskFormat: 'qcow2' });
+      try {
+        await agent.snapshot(fresh.uuid, { url: r.ctx.deps.images.fileUrl(imageId), authToken: r.token, diskFormat: 'qcow2' });
+      } catch (err) {
+        // The server stays where it is; the half-made snapshot must not stay behind in the image list.
+        await r.ctx.deps.images.remove(r.auth, imageId).catch(() => undefined);
+        throw err;
+      }
       await agent.destroy(fresh.uuid);
       await r.ctx.scheduler.release(fresh.uuid);
       return {
@@ -71,11 +79,13 @@ export async function shelve(r: ActionRequest, row: InstanceRow): Promise<void> 
 }
 
 export async function unshelve(r: ActionRequest, row: InstanceRow, body: unknown): Promise<void> {
+  checkState(row, 'unshelve');
+  // Choosing a zone on unshelve arrived in 2.77, past our range: the body is null.
+  if (body !== null && body !== undefined) throw badRequest(`Invalid input for field/attribute unshelve. Value: ${JSON.stringify(body)} is not of type 'null'`);
   const sys = systemMetadata(row);
   const imageId = sys.shelved_image_id;
   if (!imageId) throw badRequest(`Instance ${row.uuid} has no shelved image to unshelve from.`);
-  const az = body && typeof body === 'object' && typeof (body as Record<string, unknown>).availability_zone === 'string'
-    ? String((body as Record<string, unknown>).availability_zone) : row.availability_zone;
+  const az = row.availability_zone;
   const images = await loadBootImages(r.ctx.deps, r.auth, imageId);
   await claimAndRun(r, row, 'unshelve', async (fresh) => {
     const spec: RequestSpec = {

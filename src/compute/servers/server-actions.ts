@@ -34,7 +34,8 @@ const errText = (err: unknown): string => (err instanceof Error ? err.message : 
  * vm_state kept (or ERROR if `failToError`) and a fault recorded.
  */
 export async function claimAndRun(r: ActionRequest, row: InstanceRow, action: ServerAction,
-  work: (row: InstanceRow) => Promise<Outcome>, opts: { failToError?: boolean; extraSet?: Partial<InstanceRow> } = {}): Promise<void> {
+  work: (row: InstanceRow) => Promise<Outcome>,
+  opts: { failToError?: boolean; extraSet?: Partial<InstanceRow>; afterClaim?: () => Promise<void> } = {}): Promise<void> {
   const rule = serverActions[action];
   const db = r.ctx.deps.db;
   const res = await db.updateTable('compute_instance').set({ task_state: rule.task, updated_at: now(), ...(opts.extraSet ?? {}) })
@@ -42,8 +43,18 @@ export async function claimAndRun(r: ActionRequest, row: InstanceRow, action: Se
     .where('vm_state', 'in', [...rule.from]).executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) {
     const cur = await db.selectFrom('compute_instance').select(['vm_state', 'task_state']).where('uuid', '=', row.uuid).executeTakeFirst();
-    const state = cur?.task_state ? `task_state ${cur.task_state}` : `vm_state ${cur?.vm_state ?? row.vm_state}`;
-    throw conflict(`Cannot '${rule.record}' instance ${row.uuid} while it is in ${state}`);
+    throw stateConflict(rule.record, row.uuid, cur ?? row);
+  }
+  // Work that must happen only for the request that won the claim (a resize's hold on the node);
+  // if it refuses, the claim is given back.
+  if (opts.afterClaim) {
+    try {
+      await opts.afterClaim();
+    } catch (err) {
+      await db.updateTable('compute_instance').set({ task_state: null, updated_at: now() })
+        .where('uuid', '=', row.uuid).where('task_state', '=', rule.task).execute();
+      throw err;
+    }
   }
   const act = await r.conductor.record(row.uuid, r.auth, rule.record, r.requestId, row.project_id);
   const event = `compute_${rule.record.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_instance`;
@@ -69,6 +80,19 @@ export async function claimAndRun(r: ActionRequest, row: InstanceRow, action: Se
       await finishAction(db, act, errText(err));
     }
   });
+}
+
+/** Nova's 409 for an action the instance's state does not allow. */
+export const stateConflict = (name: string, uuid: string, cur: Pick<InstanceRow, 'vm_state' | 'task_state'>) =>
+  conflict(`Cannot '${name}' instance ${uuid} while it is in ${cur.task_state ? `task_state ${cur.task_state}` : `vm_state ${cur.vm_state}`}`);
+
+/**
+ * The same check ahead of the claim, for actions that look things up or write before claiming:
+ * Nova checks the state first, so a wrong state is a 409 whatever else is wrong.
+ */
+export function checkState(row: InstanceRow, action: ServerAction): void {
+  const rule = serverActions[action];
+  if (row.task_state !== null || !(rule.from as readonly VmState[]).includes(row.vm_state)) throw stateConflict(rule.record, row.uuid, row);
 }
 
 const flavorOf = (row: InstanceRow): InstanceFlavor => json<InstanceFlavor>(row.flavor, {} as InstanceFlavor);
@@ -108,6 +132,8 @@ export async function loadForAction(deps: ComputeDeps, auth: AuthContext, id: st
 
 export async function lock(r: ActionRequest, row: InstanceRow): Promise<void> {
   const by = row.project_id === r.auth.projectId ? 'owner' : 'admin';
+  // As Nova: an owner locking again must not turn an admin's lock into one the owner may lift.
+  if (row.locked === 1 && by === 'owner') return;
   await r.ctx.deps.db.updateTable('compute_instance').set({ locked: 1, locked_by: by, updated_at: now() }).where('uuid', '=', row.uuid).execute();
   const act = await r.conductor.record(row.uuid, r.auth, 'lock', r.requestId, row.project_id);
   await finishAction(r.ctx.deps.db, act);

@@ -118,6 +118,15 @@ function imageFromBdm(v: unknown): string | null {
   return null;
 }
 
+/** Nova's check of `user_data` (create, and rebuild from 2.57). */
+export function checkUserData(userData: string): void {
+  // Python's b64decode (what Nova runs) also refuses a length that is not a multiple of 4.
+  if (!/^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/.test(userData) || userData.replace(/[\r\n]/g, '').length % 4 !== 0
+    || Buffer.from(userData, 'base64').length === 0 && userData.length > 0) {
+    throw badRequest('User data needs to be valid base 64.');
+  }
+}
+
 export function readCreateInput(body: unknown, version: ApiVersion): CreateInput {
   if (!isObject(body) || !isObject(body.server)) throw badRequest("Invalid input for field/attribute server. Value: 'server' is a required property");
   const s = body.server;
@@ -135,9 +144,7 @@ export function readCreateInput(body: unknown, version: ApiVersion): CreateInput
   if (!imageRef) throw badRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
 
   const userData = stringField(s, 'user_data', 65535);
-  if (userData !== null && (!/^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/.test(userData) || Buffer.from(userData, 'base64').length === 0 && userData.length > 0)) {
-    throw badRequest('User data needs to be valid base 64.');
-  }
+  if (userData !== null) checkUserData(userData);
   let availabilityZone = stringField(s, 'availability_zone', 255);
   let forcedHost: string | null = null;
   if (availabilityZone?.includes(':')) {

@@ -19,6 +19,18 @@ const COLUMN: Record<string, keyof InstanceRow> = { display_name: 'name', displa
 const one = (q: Query, k: string): string | undefined => { const v = q[k]; return Array.isArray(v) ? v[v.length - 1] : v; };
 const truthy = (v: string | undefined) => v !== undefined && ['1', 'true', 'yes', 'on', ''].includes(v.toLowerCase());
 
+const TRUE_STRINGS = ['1', 't', 'true', 'on', 'y', 'yes'];
+const FALSE_STRINGS = ['0', 'f', 'false', 'off', 'n', 'no'];
+
+/** Whether the query asks for every project, read as Nova does: present and empty, or a strict boolean (else 400). */
+export function wantsAllTenants(q: Query): boolean {
+  const v = one(q, 'all_tenants');
+  if (v === undefined) return false;
+  if (v === '' || TRUE_STRINGS.includes(v.toLowerCase())) return true;
+  if (FALSE_STRINGS.includes(v.toLowerCase())) return false;
+  throw badRequest(`Invalid input received: Unrecognized value '${v}', acceptable values are: ${[...FALSE_STRINGS, ...TRUE_STRINGS].sort().map((s) => `'${s}'`).join(', ')}`);
+}
+
 function pyRegex(pattern: string): RegExp {
   try { return new RegExp(pattern); } catch { throw badRequest(`Invalid regular expression in name filter: ${pattern}`); }
 }
@@ -28,7 +40,7 @@ export interface ListResult { rows: InstanceRow[]; next: string | null }
 export async function listServers(deps: ComputeDeps, auth: AuthContext, q: Query, version: ApiVersion): Promise<ListResult> {
   const admin = isAdmin(deps, auth);
   let query = deps.db.selectFrom('compute_instance').selectAll();
-  const allTenants = admin && truthy(one(q, 'all_tenants'));
+  const allTenants = admin && wantsAllTenants(q);
   const projectFilter = one(q, 'project_id') ?? one(q, 'tenant_id');
   if (!allTenants) query = query.where('project_id', '=', auth.projectId ?? '');
   else if (projectFilter) query = query.where('project_id', '=', projectFilter);
@@ -105,7 +117,8 @@ export async function listServers(deps: ComputeDeps, auth: AuthContext, q: Query
     rows = rows.slice(i + 1);
   }
   const page = rows.slice(0, limit);
-  return { rows: page, next: page.length === limit && rows.length > limit ? page[page.length - 1]!.uuid : null };
+  // limit=0 is a valid (empty) page with nothing after it.
+  return { rows: page, next: limit > 0 && page.length === limit && rows.length > limit ? page[page.length - 1]!.uuid : null };
 }
 
 export { serverNotFound };

@@ -1,5 +1,6 @@
 // /servers: create, list, show, update, delete, the action endpoint and diagnostics. Each handler
 // parses, checks policy and hands one call to the slice's logic; long work goes to the conductor.
+import { isIP } from 'node:net';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../platform/auth-context.js';
 import { badRequest, conflict } from '../../platform/errors.js';
@@ -13,7 +14,7 @@ import { readCreateInput } from './server-create.input.js';
 import { createServers } from './server-create.js';
 import { checkNotLocked, loadServer, serverExtras } from './server-load.js';
 import { serverLinks, serverView, type ViewContext } from './server-view.js';
-import { listServers } from './servers.list.js';
+import { listServers, wantsAllTenants } from './servers.list.js';
 import { dispatchAction } from './server-action-dispatch.js';
 
 type Params = { server_id: string };
@@ -73,7 +74,8 @@ export function serverRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const auth = caller(req);
       const q = req.query as Record<string, string | string[] | undefined>;
       enforce(deps, auth, detail ? 'servers:detail' : 'servers:index');
-      if (q.all_tenants !== undefined && isAdmin(deps, auth)) enforce(deps, auth, detail ? 'servers:detail:get_all_tenants' : 'servers:index:get_all_tenants');
+      // Nova checks the rule for anyone asking (a member gets 403, not a quietly narrowed list).
+      if (wantsAllTenants(q)) enforce(deps, auth, detail ? 'servers:detail:get_all_tenants' : 'servers:index:get_all_tenants');
       const { rows, next } = await listServers(deps, auth, q, req.computeVersion!);
       const servers = detail ? await views(req, auth, rows) : rows.map((r) => ({ id: r.uuid, name: r.name, links: serverLinks(base, r.uuid) }));
       const body: Record<string, unknown> = { servers };
@@ -113,7 +115,10 @@ export function serverRoutes(ctx: ComputeContext): FastifyPluginAsync {
           if (v !== null && (typeof v !== 'string' || v.length > 255)) throw badRequest('Invalid input for field/attribute description. Value: must be null or a string of at most 255 characters');
           set.description = v as string | null;
         } else if (k === 'accessIPv4' || k === 'accessIPv6') {
-          if (v !== null && typeof v !== 'string') throw badRequest(`Invalid input for field/attribute ${k}.`);
+          const family = k === 'accessIPv4' ? 4 : 6;
+          if (v !== null && (typeof v !== 'string' || (v !== '' && isIP(v) !== family))) {
+            throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)} is not an IPv${family} address`);
+          }
           set[k === 'accessIPv4' ? 'access_ip_v4' : 'access_ip_v6'] = (v as string | null) || null;
         } else if (k !== 'OS-DCF:diskConfig') {
           throw badRequest(`Invalid input for field/attribute server. Value: Additional properties are not allowed ('${k}' was unexpected)`);

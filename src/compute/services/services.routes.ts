@@ -6,6 +6,7 @@ import { caller } from '../../platform/http/auth-hook.js';
 import { enforce } from '../common.js';
 import type { ComputeContext } from '../context.js';
 import { has } from '../microversions.js';
+import { COMPUTE_BINARY } from './service-state.js';
 import { ComputeServices, type ServiceChanges, type ServiceShape } from './services.service.js';
 
 type Params = { id: string };
@@ -27,12 +28,12 @@ export function serviceRoutes(ctx: ComputeContext): FastifyPluginAsync {
 
     app.put<{ Params: Params }>('/os-services/:id', async (req) => {
       enforce(deps, caller(req), 'os-services:update');
-      const body: Body = isObject(req.body) ? req.body : {};
       if (!isObject(req.body)) throw badRequest("Invalid input for field 'request body': it must be an object.");
+      const body = req.body;
       if (has(req, 'serviceHypervisorUuids')) {
         const row = await services.byId(req.params.id, true);
         const changes = modernChanges(body);
-        if (row.binary !== 'nova-compute') {
+        if (row.binary !== COMPUTE_BINARY) {
           throw badRequest(`Updating a ${row.binary} service is not supported. Only nova-compute services can be updated.`);
         }
         const [view] = await services.views([await services.update(row, changes)], shape(req));
@@ -46,6 +47,7 @@ export function serviceRoutes(ctx: ComputeContext): FastifyPluginAsync {
       onlyKeys(body, allowed);
       const host = str(body.host, 'host');
       const binary = str(body.binary, 'binary');
+      if (binary !== COMPUTE_BINARY) throw badRequest(`Updating a ${binary} service is not supported. Only nova-compute services can be updated.`);
       const row = await services.byHostAndBinary(host, binary);
       switch (action) {
         case 'enable':
@@ -61,9 +63,10 @@ export function serviceRoutes(ctx: ComputeContext): FastifyPluginAsync {
           return { service: { host, binary, status: 'disabled', disabled_reason: reason } };
         }
         default: {
-          if (typeof body.forced_down !== 'boolean') throw badRequest("Invalid input for field 'forced_down': it must be a boolean.");
-          await services.update(row, { forced_down: body.forced_down });
-          return { service: { host, binary, forced_down: body.forced_down } };
+          if (body.forced_down === undefined) throw badRequest('Missing forced_down field');
+          const forced = bool(body.forced_down, 'forced_down');
+          await services.update(row, { forced_down: forced });
+          return { service: { host, binary, forced_down: forced } };
         }
       }
     });
@@ -90,6 +93,15 @@ function str(v: unknown, field: string): string {
   return v;
 }
 
+/** Nova's schema boolean: true/false or their usual spellings as strings. */
+function bool(v: unknown, field: string): boolean {
+  if (typeof v === 'boolean') return v;
+  const t = typeof v === 'string' ? v.toLowerCase() : '';
+  if (['true', '1', 'yes', 'on', 't', 'y'].includes(t)) return true;
+  if (['false', '0', 'no', 'off', 'f', 'n'].includes(t)) return false;
+  throw badRequest(`Invalid input for field '${field}': it must be a boolean.`);
+}
+
 /** The 2.53 body: status, disabled_reason (only with status disabled), forced_down. */
 function modernChanges(body: Body): ServiceChanges {
   onlyKeys(body, ['status', 'disabled_reason', 'forced_down']);
@@ -103,10 +115,7 @@ function modernChanges(body: Body): ServiceChanges {
     if (body.status !== 'disabled') throw badRequest("Specifying 'disabled_reason' with status other than 'disabled' is invalid.");
     changes.disabled_reason = str(body.disabled_reason, 'disabled_reason');
   }
-  if (body.forced_down !== undefined) {
-    if (typeof body.forced_down !== 'boolean') throw badRequest("Invalid input for field 'forced_down': it must be a boolean.");
-    changes.forced_down = body.forced_down;
-  }
+  if (body.forced_down !== undefined) changes.forced_down = bool(body.forced_down, 'forced_down');
   if (changes.disabled === undefined && changes.forced_down === undefined) {
     throw badRequest("No updates were requested. Fields 'status' or 'forced_down' should be specified.");
   }

@@ -42,7 +42,7 @@ export class ComputeServices {
 
   async byHostAndBinary(host: string, binary: string): Promise<ServiceRow> {
     const row = await this.deps.db.selectFrom('compute_service').selectAll().where('host', '=', host).where('binary', '=', binary).executeTakeFirst();
-    if (!row) throw notFound(`Service with host ${host} and binary ${binary} could not be found.`);
+    if (!row) throw notFound(`Compute host ${host} with binary ${binary} could not be found.`);
     return row;
   }
 
@@ -51,12 +51,12 @@ export class ComputeServices {
     if (uuidIds) {
       if (!isUuid(raw)) throw badRequest(`Invalid uuid ${raw}`);
       const row = await this.deps.db.selectFrom('compute_service').selectAll().where('id', '=', raw).executeTakeFirst();
-      if (!row) throw notFound(`Service ${raw} could not be found.`);
+      if (!row) throw notFound(`Service ${raw} not found.`);
       return row;
     }
     if (!/^\d+$/.test(raw)) throw badRequest(`Invalid service id ${raw}: it must be an integer.`);
     const row = byLegacyId(await this.deps.db.selectFrom('compute_service').selectAll().execute(), raw);
-    if (!row) throw notFound(`Service ${raw} could not be found.`);
+    if (!row) throw notFound(`Service ${raw} not found.`);
     return row;
   }
 
@@ -81,6 +81,10 @@ export class ComputeServices {
     await this.deps.db.transaction().execute(async (trx) => {
       const hosting = await trx.selectFrom('compute_instance').select('uuid').where('host', '=', row.host).where('deleted', '=', 0).executeTakeFirst();
       if (hosting) throw conflict('Unable to delete compute service that is hosting instances. Migrate or delete the instances first.');
+      // A resize to this host holds its new flavor here while the instance still lives elsewhere.
+      const held = await trx.selectFrom('compute_allocation as a').innerJoin('compute_node as n', 'n.id', 'a.node_id')
+        .select('a.instance_uuid').where('n.host', '=', row.host).executeTakeFirst();
+      if (held) throw conflict('Unable to delete compute service that has in-progress migrations. Complete the migrations or delete the instances first.');
       await trx.deleteFrom('compute_aggregate_host').where('host', '=', row.host).execute();
       await trx.deleteFrom('compute_node').where('host', '=', row.host).execute();
       await trx.deleteFrom('compute_service').where('id', '=', row.id).execute();

@@ -14,25 +14,30 @@ export const WEIGHERS: readonly Weigher[] = [ramWeigher, cpuWeigher, diskWeigher
 
 /** Normalises values to 0..1 (Nova's normalize(): a flat list is all zeros). */
 export function normalize(values: readonly number[]): number[] {
-  if (values.length === 0) return [];
+  const out = Float64Array.from(values);
+  normalizeInPlace(out);
+  return [...out];
+}
+
+function normalizeInPlace(values: Float64Array): void {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
   const range = hi - lo;
-  return values.map((v) => (range === 0 ? 0 : (v - lo) / range));
+  for (let i = 0; i < values.length; i++) values[i] = range === 0 ? 0 : (values[i]! - lo) / range;
 }
 
 /** Total weight of each host (same order as `hosts`). */
 export function weighHosts(hosts: readonly HostState[], spec: RequestSpec, facts: RequestFacts, config: ComputeConfig,
-  weighers: readonly Weigher[] = WEIGHERS): number[] {
-  const totals = new Array<number>(hosts.length).fill(0);
-  const raw = new Array<number>(hosts.length);
+  weighers: readonly Weigher[] = WEIGHERS): Float64Array {
+  const totals = new Float64Array(hosts.length);
+  const raw = new Float64Array(hosts.length);
   for (const w of weighers) {
     const m = w.multiplier(config);
     if (m === 0 || (w.applies && !w.applies(spec, facts))) continue;
     for (let i = 0; i < hosts.length; i++) raw[i] = w.weigh(hosts[i]!, spec, facts);
-    const norm = normalize(raw);
-    for (let i = 0; i < hosts.length; i++) totals[i] += m * (norm[i] ?? 0);
+    normalizeInPlace(raw);
+    for (let i = 0; i < hosts.length; i++) totals[i]! += m * raw[i]!;
   }
   return totals;
 }

@@ -76,7 +76,7 @@ export function qemuArgv(p: LaunchPlan): string[] {
   p.nics.forEach(({ tap, mac }, i) => {
     // romfile= : no PXE option ROM (nothing boots from the network, and ipxe-qemu need not exist).
     argv.push('-netdev', `tap,id=net${i},ifname=${esc(tap)},script=no,downscript=no`,
-      '-device', `virtio-net-pci,netdev=net${i},mac=${mac},id=nic${i},romfile=`);
+      '-device', `virtio-net-pci,netdev=net${i},mac=${esc(mac)},id=nic${i},romfile=`);
   });
   // exec: runs through /bin/sh; the path is ours (state dir + uuid) and single-quoted anyway.
   if (p.incomingState) argv.push('-incoming', `exec:cat '${p.incomingState.replaceAll("'", `'\\''`)}'`);

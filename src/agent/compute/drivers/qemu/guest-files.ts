@@ -27,7 +27,7 @@ export interface GuestPaths {
   qmp: string;
   vnc: string;
   pidfile: string;
-  /** GuestRecord: the spec without its token, and the boot mode. */
+  /** GuestRecord: the spec without its token and config drive content, and the boot mode. */
   spec: string;
   /** The guest's RAM and device state while suspended. */
   suspendState: string;
@@ -53,13 +53,12 @@ export interface GuestRecord {
   spec: Omit<GuestSpec, 'authToken' | 'configDrive'>;
   /** `rescue`: boot the rescue disk first, the root disk second. */
   mode: 'normal' | 'rescue';
-  hasConfigDrive: boolean;
 }
 
 export function writeRecord(paths: GuestPaths, spec: GuestSpec, mode: GuestRecord['mode']): GuestRecord {
   // The token is the user's and short-lived: it has no business on disk.
-  const { authToken: _token, configDrive, ...rest } = spec;
-  return saveRecord(paths, { spec: rest, mode, hasConfigDrive: configDrive !== null });
+  const { authToken: _token, configDrive: _drive, ...rest } = spec;
+  return saveRecord(paths, { spec: rest, mode });
 }
 
 export function saveRecord(paths: GuestPaths, record: GuestRecord): GuestRecord {

@@ -3,6 +3,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { qemuArgv, type LaunchPlan } from './argv.js';
+import { limitGuestCpu, removeGuestCgroup } from './cgroup.js';
 import { exec } from './exec.js';
 import type { GuestPaths } from './guest-files.js';
 import { killGuest, livePid, waitForExit } from './guest-process.js';
@@ -29,6 +30,8 @@ export class GuestRunner {
     // -daemonize: QEMU returns once the machine is built (or fails with its reason on stderr),
     // and the guest then outlives this agent.
     await exec(cmd!, args);
+    const pid = this.pid(paths, plan.uuid);
+    if (pid !== null) limitGuestCpu(plan.uuid, pid, plan.vcpus);
     try {
       const m = await this.monitor(paths);
       if (plan.incomingState) await this.finishIncoming(m);
@@ -47,7 +50,7 @@ export class GuestRunner {
       // A paused guest cannot see the button: waiting for it would only burn the timeout.
       if ((await qmp.queryStatus(m)).running) {
         await qmp.systemPowerdown(m);
-        if (await waitForExit(pid, uuid, timeoutSec * 1000)) return 'clean';
+        if (await waitForExit(pid, uuid, timeoutSec * 1000)) { this.monitors.drop(paths.qmp); removeGuestCgroup(uuid); return 'clean'; }
       }
     } catch { /* no monitor: fall through to the hard stop */ }
     await this.hardStop(paths, uuid);
@@ -57,14 +60,16 @@ export class GuestRunner {
   /** Stops QEMU at once: QMP quit, then SIGKILL by pid. Resolves if it is not running. */
   async hardStop(paths: GuestPaths, uuid: string): Promise<void> {
     const pid = this.pid(paths, uuid);
-    if (pid === null) { this.monitors.drop(paths.qmp); return; }
+    if (pid !== null) await this.quitOrKill(paths, uuid, pid);
+    this.monitors.drop(paths.qmp);
+    removeGuestCgroup(uuid);
+  }
+
+  private async quitOrKill(paths: GuestPaths, uuid: string, pid: number): Promise<void> {
     try {
-      const m = await this.monitor(paths);
-      await qmp.quit(m);
+      await qmp.quit(await this.monitor(paths));
       if (await waitForExit(pid, uuid, 5000)) return;
-    } catch { /* fall through */ } finally {
-      this.monitors.drop(paths.qmp);
-    }
+    } catch { /* no monitor: kill it */ }
     await killGuest(pid, uuid);
   }
 

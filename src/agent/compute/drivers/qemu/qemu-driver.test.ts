@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -117,11 +117,19 @@ describe('QEMU driver with real guests', { skip }, () => {
     await assert.rejects(driver.spawn(s), /HTTP 404/);
     assert.ok(!existsSync(join(stateDir, 'instances', s.uuid)));
     assert.deepEqual(readdirSync(join(stateDir, '_base')), []);
+
+    // QEMU itself refuses to start (a "kernel" that is not one): disks, config drive and the
+    // instance dir it got so far are removed again.
+    const junk = join(scratch, 'not-a-kernel');
+    writeFileSync(junk, 'not a kernel\n'.repeat(100));
+    const s2 = spec({ kernel: ref(junk, 'aki'), rootGb: 1, configDrive: { metaData: {}, userData: null, networkData: {}, vendorData: {} } });
+    await assert.rejects(driver.spawn(s2), /qemu-system-x86_64 failed/);
+    assert.ok(!existsSync(join(stateDir, 'instances', s2.uuid)));
   });
 
   describe('kernel + ramdisk guest', () => {
     let g: GuestSpec;
-    it('spawns with a config drive: READY with its hostname and uuid, user data ran', async () => {
+    it('spawns with a config drive: READY with its hostname and uuid, user data ran', async (t) => {
       g = spec({
         kernel: ref(image.kernel, 'aki'), ramdisk: ref(image.ramdisk, 'ari'), cmdline: image.cmdline, rootGb: 1,
         configDrive: {
@@ -133,13 +141,14 @@ describe('QEMU driver with real guests', { skip }, () => {
       const t0 = Date.now();
       await driver.spawn(g);
       const ready = await line(g.uuid, READY);
-      console.log(`# kernel guest: spawn → READY in ${Date.now() - t0} ms`);
+      t.diagnostic(`kernel guest: spawn → READY in ${Date.now() - t0} ms`);
       assert.equal(ready, `NUBIS-GUEST-READY hostname=kvm-one.novalocal ips= uuid=${g.uuid}`);
       assert.equal(await line(g.uuid, /^NB-UD /), 'NB-UD host=kvm-one.novalocal');
       assert.equal(await line(g.uuid, /^NUBIS-USER-DATA /), 'NUBIS-USER-DATA exit=0');
       assert.equal(await line(g.uuid, /^NUBIS-DISK name=vda /), `NUBIS-DISK name=vda bytes=${GIB}`);
       assert.deepEqual(await power(g.uuid), { uuid: g.uuid, power: POWER.RUNNING, attached: true });
       assert.deepEqual(await driver.vncAddress(g.uuid), { path: join(stateDir, 'instances', g.uuid, 'vnc.sock') });
+      assert.ok(existsSync(join(stateDir, 'instances', g.uuid, 'vnc.sock')), 'QEMU listens for VNC');
       const diag = await driver.diagnostics(g.uuid);
       assert.equal(diag.state, 'running');
       assert.equal(diag.num_cpus, 1);
@@ -165,6 +174,10 @@ describe('QEMU driver with real guests', { skip }, () => {
       await driver.powerOff(g.uuid, 30);
       assert.equal(await line(g.uuid, /^NUBIS-GUEST-POWERDOWN$/), 'NUBIS-GUEST-POWERDOWN');
       assert.deepEqual(await power(g.uuid), { uuid: g.uuid, power: POWER.SHUTDOWN, attached: false });
+      // A stopped guest's disk is read directly.
+      await driver.snapshot(g.uuid, { url: `${base}/images/snap0/file`, authToken: 'tok', diskFormat: 'qcow2' });
+      assert.equal((await imageInfo(uploads.get('/images/snap0/file')!.file, { format: 'qcow2' })).virtualSize, GIB);
+      assert.equal((await power(g.uuid))?.power, POWER.SHUTDOWN);
     });
 
     it('powers on again; the console log keeps the earlier boot', async () => {
@@ -185,12 +198,12 @@ describe('QEMU driver with real guests', { skip }, () => {
 
   describe('whole-disk guest', () => {
     let g: GuestSpec;
-    it('spawns from its own bootloader with the root disk grown to rootGb', async () => {
+    it('spawns from its own bootloader with the root disk grown to rootGb', async (t) => {
       g = spec({ image: ref(image.disk, 'qcow2'), rootGb: 1 });
       const t0 = Date.now();
       await driver.spawn(g);
       await line(g.uuid, READY);
-      console.log(`# whole-disk guest: spawn → READY in ${Date.now() - t0} ms`);
+      t.diagnostic(`whole-disk guest: spawn → READY in ${Date.now() - t0} ms`);
       assert.equal(await line(g.uuid, /^NUBIS-DISK name=vda /), `NUBIS-DISK name=vda bytes=${GIB}`);
     });
 
@@ -233,15 +246,20 @@ describe('QEMU driver with real guests', { skip }, () => {
     });
 
     it('rebuild from another image, powered off; hard reboot boots it', async () => {
-      const before = readFileSync(join(stateDir, 'instances', g.uuid, 'spec.json'), 'utf8');
+      const before = g;
+      const beforeRecord = readFileSync(join(stateDir, 'instances', g.uuid, 'spec.json'), 'utf8');
       const rebuilt = { ...g, image: ref(image.disk, 'qcow2') };
       await driver.rebuild(rebuilt, false);
       assert.equal((await power(g.uuid))?.power, POWER.SHUTDOWN);
-      assert.notEqual(readFileSync(join(stateDir, 'instances', g.uuid, 'spec.json'), 'utf8'), before);
+      assert.notEqual(readFileSync(join(stateDir, 'instances', g.uuid, 'spec.json'), 'utf8'), beforeRecord);
       await driver.reboot(rebuilt, true);
       await line(g.uuid, READY, slow ? 4 : 6);
       g = rebuilt;
-      assert.deepEqual(driver.cleanImageCache().length, slow ? 1 : 2, 'the old disk image (and the rescue image) are unused now');
+      const removed = driver.cleanImageCache();
+      assert.ok(removed.includes(before.image!.id), 'the image it was built from is unused now');
+      const kept = readdirSync(join(stateDir, '_base'));
+      assert.ok(kept.includes(rebuilt.image.id), 'the image in use stays');
+      assert.ok(!kept.some((id) => removed.includes(id)));
     });
 
     it('observe reports a guest whose QEMU was killed as shut down', async () => {

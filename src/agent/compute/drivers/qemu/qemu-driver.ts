@@ -285,7 +285,7 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
     const { p, record } = existing(uuid);
     const pid = runner.pid(p, uuid);
     const base = {
-      driver: 'qemu', hypervisor: 'qemu', hypervisor_os: 'linux', config_drive: record.hasConfigDrive,
+      driver: 'qemu', hypervisor: 'qemu', hypervisor_os: 'linux', config_drive: existsSync(p.configDrive),
       num_cpus: record.spec.vcpus, num_nics: record.spec.nics.length,
       nic_details: [] as unknown[],
     };
