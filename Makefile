@@ -29,6 +29,9 @@ test: deps build
 bench: deps build
 	node dist/bench/identity/identity-bench.js
 	node dist/bench/image/image-bench.js
+	node dist/bench/scheduler/scheduler-bench.js
+	node dist/bench/compute/servers-bench.js
+	node dist/bench/compute/qemu-boot-bench.js
 
 bench-identity: deps build
 	node dist/bench/identity/identity-bench.js

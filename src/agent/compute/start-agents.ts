@@ -23,7 +23,10 @@ export async function startComputeAgents(platform: Platform): Promise<RunningAge
   } else if (c.driver === 'qemu') {
     const qemu = createQemuDriver({ stateDir: platform.config.stateDir, host: c.host, accel: c.accel,
       reservedHostMemoryMb: c.reservedHostMemoryMb, shutdownTimeoutSec: c.shutdownTimeoutSeconds });
-    closeDriver = () => qemu.close();
+    // Base images no guest uses any more go (Nova's image cache manager does this every 40 min).
+    const cleaner = setInterval(() => { try { qemu.cleanImageCache(); } catch (err) { platform.log.warn({ err: String(err) }, 'image cache cleaning failed'); } }, 40 * 60_000);
+    cleaner.unref();
+    closeDriver = () => { clearInterval(cleaner); qemu.close(); };
     drivers.push([c.host, qemu]);
   }
   const agents: ComputeAgent[] = [];

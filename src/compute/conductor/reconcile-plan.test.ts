@@ -34,6 +34,8 @@ describe('planReconcile', () => {
       [update(null, { vm_state: 'stopped', power_state: POWER.SHUTDOWN })]],
     ['error stays error; only the power state is copied', [known('error', null, POWER.NOSTATE)], [seen(POWER.RUNNING)],
       [update(null, { vm_state: 'error', power_state: POWER.RUNNING })]],
+    ['a live guest whose monitor does not answer is asked again later, not stopped',
+      [known('active', null, POWER.RUNNING)], [{ uuid: U, power: POWER.NOSTATE, attached: false }], []],
     ['busy instances are left alone', [known('active', 'powering-off', POWER.RUNNING)], [seen(POWER.SHUTDOWN)], [], [U]],
     ['busy instance: its guest is not treated as unknown', [known('building', 'spawning', POWER.NOSTATE)], [seen(POWER.RUNNING)], [], [U]],
     ['stale delete → finish it', [known('active', 'deleting', POWER.RUNNING)], [seen(POWER.RUNNING)], [{ kind: 'finish-delete', uuid: U }]],

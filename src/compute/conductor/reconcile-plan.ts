@@ -34,6 +34,8 @@ export function* planReconcile(known: Known[], observed: ObservedGuest[], busy: 
   for (const k of known) {
     if (busy(k.uuid)) continue;
     const o = seen.get(k.uuid);
+    // A live process whose monitor does not answer has an unknown power state: ask again later.
+    if (o && !o.attached) continue;
     // A suspended guest has no process: its state is in a file. That is its normal look.
     let power: PowerState = o?.power ?? POWER.SHUTDOWN;
     if (k.vm_state === 'suspended' && !o) power = POWER.SUSPENDED;

@@ -61,7 +61,7 @@ export interface FlavorPage { rows: FlavorRow[]; nextMarker?: string }
 
 export async function listFlavors(deps: ComputeDeps, auth: AuthContext, q: Query): Promise<FlavorPage> {
   const sortParam = param(q, 'sort_key') || 'flavorid';
-  const sortKey = SORT_KEYS[sortParam];
+  const sortKey = Object.hasOwn(SORT_KEYS, sortParam) ? SORT_KEYS[sortParam] : undefined;
   if (!sortKey) throw badRequest(`Invalid input for query parameters sort_key. Value: ${sortParam}. It is not one of ${Object.keys(SORT_KEYS).join(', ')}`);
   const dir = (param(q, 'sort_dir') || 'asc').toLowerCase();
   if (dir !== 'asc' && dir !== 'desc') throw badRequest(`Invalid input for query parameters sort_dir. Value: ${dir}. It is not one of asc, desc`);

@@ -75,6 +75,7 @@ describe('compute API: os-quota-sets and limits', () => {
       assert.equal((await t.request('PUT', url, { token: admin, body: { quota_set } })).status, 400, JSON.stringify(quota_set));
     }
     assert.equal((await t.request('PUT', url, { token: admin, body: {} })).status, 400);
+    assert.equal((await t.request('PUT', `${url}?user_id=${alice.id}`, { token: admin, body: { quota_set: { cores: 5 } } })).status, 400);
     // The legacy resources are settable only where they are shown.
     assert.equal((await t.request('PUT', url, { token: admin, body: { quota_set: { floating_ips: 3 } } })).body.quota_set.floating_ips, 3);
     assert.equal((await t.request('PUT', url, { token: admin, headers: V('2.36'), body: { quota_set: { floating_ips: 3 } } })).status, 400);

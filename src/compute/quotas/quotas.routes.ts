@@ -1,7 +1,7 @@
 // os-quota-sets (show, detail, defaults, update, delete) and /limits: the quotas a project has
 // and what it uses of them.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { forbidden } from '../../platform/errors.js';
+import { badRequest, forbidden } from '../../platform/errors.js';
 import { caller } from '../../platform/http/auth-hook.js';
 import { enforce, isAdmin, target } from '../common.js';
 import type { ComputeContext } from '../context.js';
@@ -9,6 +9,14 @@ import { has, MIN_VERSION, parseVersion } from '../microversions.js';
 import { parseQuotaUpdate, projectUsage, shownDefaults, shownLimits, updateQuotas } from './quota-sets.js';
 
 type Params = { project_id: string };
+
+/** Per-user quotas are not kept: the limits are the project's. Writing one is refused rather than
+ *  silently applied to the whole project. */
+function noUserQuotas(req: FastifyRequest): void {
+  if ((req.query as Record<string, unknown>).user_id !== undefined) {
+    throw badRequest('Per-user quotas (user_id) are not supported; quotas apply to the whole project.');
+  }
+}
 
 export function quotaRoutes(ctx: ComputeContext): FastifyPluginAsync {
   const { deps } = ctx;
@@ -40,7 +48,7 @@ export function quotaRoutes(ctx: ComputeContext): FastifyPluginAsync {
     app.put<{ Params: Params }>('/os-quota-sets/:project_id', async (req) => {
       const { project_id } = req.params;
       allow(req, 'update', project_id);
-      // Per-user quotas (?user_id=) are not kept: the limits are the project's.
+      noUserQuotas(req);
       const { values, force } = parseQuotaUpdate(deps, version(req), req.body);
       return { quota_set: await updateQuotas(deps, version(req), project_id, values, force) };
     });
@@ -48,6 +56,7 @@ export function quotaRoutes(ctx: ComputeContext): FastifyPluginAsync {
     app.delete<{ Params: Params }>('/os-quota-sets/:project_id', async (req, reply) => {
       const { project_id } = req.params;
       allow(req, 'delete', project_id);
+      noUserQuotas(req);
       await deps.db.deleteFrom('compute_quota').where('project_id', '=', project_id).execute();
       return reply.code(202).send();
     });

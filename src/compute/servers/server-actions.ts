@@ -3,15 +3,15 @@
 // 202, and carried out by the conductor in the instance's queue. The state rules live in
 // vm-states.ts; here is what each action asks of the host.
 import type { AuthContext } from '../../platform/auth-context.js';
-import { ApiError, badRequest, conflict, forbidden } from '../../platform/errors.js';
+import { ApiError, badRequest, conflict } from '../../platform/errors.js';
 import type { ComputeDeps } from '../common.js';
 import { enforce, isAdmin, json, now, target } from '../common.js';
 import type { ComputeContext } from '../context.js';
 import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
 import type { Conductor } from '../conductor/conductor.js';
 import { faultJson } from '../conductor/conductor.js';
-import { guestSpec, metadataOf, systemMetadata } from '../conductor/guest-spec.js';
-import { finishAction, finishEvent, startEvent, type ActionRef } from '../instance-actions/action-log.js';
+import { guestSpec, metadataOf } from '../conductor/guest-spec.js';
+import { finishAction, finishEvent, startEvent } from '../instance-actions/action-log.js';
 import { POWER, serverActions, type PowerState, type ServerAction, type VmState } from '../vm-states.js';
 import { checkNotLocked, loadServer } from './server-load.js';
 
@@ -96,7 +96,6 @@ export function checkState(row: InstanceRow, action: ServerAction): void {
 }
 
 const flavorOf = (row: InstanceRow): InstanceFlavor => json<InstanceFlavor>(row.flavor, {} as InstanceFlavor);
-const running = (row: InstanceRow) => row.power_state === POWER.RUNNING || row.vm_state === 'active';
 
 export async function specFor(r: ActionRequest, row: InstanceRow, flavor?: InstanceFlavor) {
   return guestSpec(row, await metadataOf(r.ctx.deps.db, row.uuid), r.token, flavor);
@@ -159,8 +158,5 @@ export async function resetState(r: ActionRequest, row: InstanceRow, body: unkno
 
 /** Nova's message when an action body names an action this API does not know. */
 export const unknownAction = (name: string) => new ApiError(400, `There is no such action: ${name}`);
-export const notAdmin = (rule: string) => forbidden(`Policy doesn't allow os_compute_api:${rule} to be performed.`);
 
-export { running, flavorOf, agentOf, startEvent, finishEvent };
-export type { ActionRef };
-export const systemMetadataOf = systemMetadata;
+export { flavorOf, agentOf };

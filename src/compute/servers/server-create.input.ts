@@ -5,6 +5,8 @@ import { badRequest } from '../../platform/errors.js';
 import type { ApiVersion } from '../microversions.js';
 import { has } from '../microversions.js';
 import { isUuid } from '../common.js';
+import { validateMetadata } from '../server-metadata/server-metadata.validate.js';
+import { validateTags } from '../server-tags/server-tags.validate.js';
 
 export interface CreateInput {
   name: string;
@@ -55,26 +57,9 @@ function count(v: unknown, name: string): number {
 /** An image or flavor reference may be a bare id or a URL whose last segment is the id. */
 export const refId = (ref: string): string => ref.replace(/\/+$/, '').split('/').pop() ?? ref;
 
+/** Metadata as the metadata API accepts it; absent or null is none. */
 export function validMetadata(v: unknown, name = 'metadata'): Record<string, string> {
-  if (v === undefined || v === null) return {};
-  if (!isObject(v)) throw field(name, `${JSON.stringify(v)} is not of type 'object'`);
-  for (const [k, val] of Object.entries(v)) {
-    if (k.length < 1 || k.length > 255) throw field(name, `key '${k.slice(0, 40)}' must be 1 to 255 characters`);
-    if (typeof val !== 'string') throw field(name, `value of '${k.slice(0, 40)}' is not of type 'string'`);
-    if (val.length > 255) throw field(name, `value of '${k.slice(0, 40)}' is longer than 255 characters`);
-  }
-  return v as Record<string, string>;
-}
-
-export function validTagList(v: unknown): string[] {
-  if (!Array.isArray(v)) throw field('tags', `${JSON.stringify(v)} is not of type 'array'`);
-  if (v.length > 50) throw field('tags', 'a server may have at most 50 tags');
-  for (const t of v) {
-    if (typeof t !== 'string' || t.length < 1 || t.length > 60 || /[/,]/.test(t)) {
-      throw field('tags', `${JSON.stringify(t)} must be a string of 1 to 60 characters without '/' or ','`);
-    }
-  }
-  return [...new Set(v as string[])];
+  return v === undefined || v === null ? {} : validateMetadata(v, name);
 }
 
 function networks(v: unknown, version: ApiVersion): CreateInput['networks'] {
@@ -178,7 +163,7 @@ export function readCreateInput(body: unknown, version: ApiVersion): CreateInput
     networks: networks(s.networks, version),
     configDrive: configDrive(s.config_drive),
     description: stringField(s, 'description', 255),
-    tags: s.tags === undefined ? [] : validTagList(s.tags),
+    tags: s.tags === undefined ? [] : [...new Set(validateTags(s.tags))],
     accessIPv4: ip('accessIPv4', 4), accessIPv6: ip('accessIPv6', 6),
     hints,
   };

@@ -12,7 +12,8 @@ import type { ImageView } from '../image-access.js';
 import type { ImageRef } from '../../agent/compute/driver.js';
 import type { BootRecord } from '../conductor/guest-spec.js';
 import { startAction } from '../instance-actions/action-log.js';
-import { checkMetadataQuota, checkServerQuota, quotaExceeded, quotaLimits } from '../quotas/quota-limits.js';
+import { addGroupMember } from '../server-groups/group-members.js';
+import { checkMetadataQuota, checkServerQuota } from '../quotas/quota-limits.js';
 import type { CreateInput } from './server-create.input.js';
 import { hostnameFrom } from './server-create.input.js';
 
@@ -124,15 +125,6 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
         if (n === input.minCount) throw err;
       }
     }
-    if (groupId !== null) {
-      const group = await trx.selectFrom('compute_server_group').select(['id', 'project_id']).where('id', '=', groupId).executeTakeFirst();
-      if (!group || (group.project_id !== projectId && !admin)) throw badRequest(`Invalid hint: server group ${groupId} could not be found.`);
-      const limit = (await quotaLimits(trx, deps.config.compute, group.project_id)).server_group_members;
-      const members = await trx.selectFrom('compute_server_group_member').innerJoin('compute_instance', 'uuid', 'instance_uuid')
-        .select((eb) => eb.fn.countAll<number>().as('c')).where('group_id', '=', groupId).where('deleted', '=', 0).executeTakeFirst();
-      const used = Number(members?.c ?? 0);
-      if (limit >= 0 && used + n > limit) throw quotaExceeded('server_group_members', n, used, limit);
-    }
     for (let i = 0; i < n; i++) {
       const uuid = randomUUID();
       const name = n > 1 ? `${input.name}-${i + 1}` : input.name;
@@ -154,7 +146,7 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
       const meta = Object.entries(input.metadata);
       if (meta.length) await trx.insertInto('compute_instance_metadata').values(meta.map(([key, value]) => ({ instance_uuid: uuid, key, value }))).execute();
       if (input.tags.length) await trx.insertInto('compute_instance_tag').values(input.tags.map((tag) => ({ instance_uuid: uuid, tag }))).execute();
-      if (groupId !== null) await trx.insertInto('compute_server_group_member').values({ group_id: groupId, instance_uuid: uuid }).execute();
+      if (groupId !== null) await addGroupMember(trx, deps, groupId, uuid, projectId);
       await startAction(trx, auth, uuid, 'create', requestId, projectId);
       rows.push(row);
     }

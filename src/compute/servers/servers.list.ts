@@ -3,7 +3,7 @@
 import type { AuthContext } from '../../platform/auth-context.js';
 import { badRequest } from '../../platform/errors.js';
 import type { ComputeDeps } from '../common.js';
-import { isAdmin, serverNotFound } from '../common.js';
+import { isAdmin } from '../common.js';
 import type { InstanceRow } from '../compute.tables.js';
 import { STATUS_TO_VM_STATES } from '../vm-states.js';
 import { has, type ApiVersion } from '../microversions.js';
@@ -121,4 +121,3 @@ export async function listServers(deps: ComputeDeps, auth: AuthContext, q: Query
   return { rows: page, next: limit > 0 && page.length === limit && rows.length > limit ? page[page.length - 1]!.uuid : null };
 }
 
-export { serverNotFound };

@@ -43,8 +43,8 @@ export function serviceRoutes(ctx: ComputeContext): FastifyPluginAsync {
       if (!LEGACY_ACTIONS.includes(action) || (action === 'force-down' && !has(req, 'serviceForcedDown'))) {
         throw notFound(`Unknown action: ${action}`);
       }
-      const allowed = action === 'force-down' ? ['host', 'binary', 'forced_down'] : action === 'disable-log-reason' ? ['host', 'binary', 'disabled_reason'] : ['host', 'binary'];
-      onlyKeys(body, allowed);
+      // One body schema for every action, as Nova's (forced_down known from 2.11).
+      onlyKeys(body, ['host', 'binary', 'disabled_reason', ...(has(req, 'serviceForcedDown') ? ['forced_down'] : [])]);
       const host = str(body.host, 'host');
       const binary = str(body.binary, 'binary');
       if (binary !== COMPUTE_BINARY) throw badRequest(`Updating a ${binary} service is not supported. Only nova-compute services can be updated.`);
