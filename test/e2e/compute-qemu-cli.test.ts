@@ -189,7 +189,7 @@ describe('compute end to end: openstack CLI, nubis up, real QEMU guests', { skip
     assert.equal(img.status, 'active');
     assert.equal(img.disk_format, 'qcow2');
     assert.match(JSON.stringify(img.properties), /"image_type": ?"snapshot"/);
-    await cli.ok(['server', 'create', '--image', 'nb-snap', '--flavor', 'nb.bigger', '--nic', 'none', '--wait', 'nb-from-snap']);
+    await cli.ok(['server', 'create', '--image', 'nb-snap', '--flavor', 'nb.bigger', '--nic', 'none', '--config-drive', 'true', '--wait', 'nb-from-snap']);
     await waitForMarker('nb-from-snap', /NUBIS-GUEST-READY hostname=nb-from-snap/);
     await cli.ok(['server', 'delete', '--wait', 'nb-from-snap']);
   });
