@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenStackCli } from './openstack-cli.js';
+import { killGuests } from './guest-processes.js';
 import { startNubis, type ExitStatus, type NubisProcess } from './nubis-process.js';
 import { freshPostgresDatabase, type TestDatabase } from './postgres-database.js';
 
@@ -68,6 +69,8 @@ export async function startCompatCloud(opts: { env?: Record<string, string> } = 
       try {
         return await running.stop();
       } finally {
+        // Guests outlive `nubis up` by design; the ones this test started go with its state dir.
+        killGuests(stateDir);
         await db?.drop();
         rmSync(stateDir, { recursive: true, force: true });
       }
