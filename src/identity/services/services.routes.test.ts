@@ -21,12 +21,12 @@ describe('identity catalog services', () => {
     (await t.request('GET', '/identity/v3/auth/catalog', { token })).body.catalog;
 
   it('creates, shows, lists by type and name, updates and deletes a service', async () => {
-    const created = await post({ type: 'compute', name: 'nova2', description: 'Compute 2', owner: 'ops' });
+    const created = await post({ type: 'container-infra', name: 'magnum', description: 'Containers', owner: 'ops' });
     assert.equal(created.status, 201);
     const s = created.body.service;
     assert.match(s.id, /^[0-9a-f]{32}$/);
     assert.deepEqual(s, {
-      id: s.id, type: 'compute', name: 'nova2', description: 'Compute 2', enabled: true, owner: 'ops',
+      id: s.id, type: 'container-infra', name: 'magnum', description: 'Containers', enabled: true, owner: 'ops',
       links: { self: `${t.config.publicUrl}/identity/v3/services/${s.id}` },
     });
     const bare = await post({ type: 'placement' });
@@ -36,15 +36,15 @@ describe('identity catalog services', () => {
 
     const shown = await t.request('GET', `/identity/v3/services/${s.id}`, { token: admin });
     assert.equal(shown.status, 200);
-    assert.equal(shown.body.service.name, 'nova2');
+    assert.equal(shown.body.service.name, 'magnum');
 
     const all = await t.request('GET', '/identity/v3/services', { token: admin });
     assert.equal(all.status, 200);
     assert.ok(all.body.services.some((x: { type: string }) => x.type === 'identity'), 'bootstrap service listed');
     assert.equal(all.body.links.self, `${t.config.publicUrl}/identity/v3/services`);
-    const byType = await t.request('GET', '/identity/v3/services?type=compute', { token: admin });
+    const byType = await t.request('GET', '/identity/v3/services?type=container-infra', { token: admin });
     assert.deepEqual(byType.body.services.map((x: { id: string }) => x.id), [s.id]);
-    const byName = await t.request('GET', '/identity/v3/services?name=nova2', { token: admin });
+    const byName = await t.request('GET', '/identity/v3/services?name=magnum', { token: admin });
     assert.deepEqual(byName.body.services.map((x: { id: string }) => x.id), [s.id]);
 
     const updated = await t.request('PATCH', `/identity/v3/services/${s.id}`, {
