@@ -3,6 +3,9 @@
 // and usage — checked by the values the CLI prints. Steps that need compute hosts run once
 // `compute service list` shows nova-compute services (the agent registers them when it starts).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { startCompatCloud, type CompatCloud } from '../harness/compat-cloud.js';
 import type { OpenStackCli } from '../harness/openstack-cli.js';
@@ -164,5 +167,36 @@ describe('the openstack compute admin CLI against nubis up', { timeout: 300_000 
     s = (await admin.json<Row[]>(['compute', 'service', 'list', '--long', '--host', host, '--service', 'nova-compute']))[0]!;
     assert.equal(s.Status, 'enabled');
     assert.equal(s['Disabled Reason'], null);
+  });
+
+  it('creates an anti-affinity server group, boots two servers into it on different hosts, and deletes it', async (t) => {
+    if (!needHosts(t) || hosts.length < 2) return;
+    const dir = mkdtempSync(join(tmpdir(), 'nbadm-img-'));
+    try {
+      const file = join(dir, 'disk.raw');
+      writeFileSync(file, Buffer.alloc(64 * 1024));
+      await admin.ok(['image', 'create', '--disk-format', 'raw', '--container-format', 'bare', '--file', file, '--public', 'nbadm-img']);
+      await admin.ok(['flavor', 'create', '--vcpus', '1', '--ram', '64', '--disk', '1', 'nbadm.tiny']);
+      const group = await admin.json(['server', 'group', 'create', '--policy', 'anti-affinity', 'nbadm-group']);
+      assert.equal(group.name, 'nbadm-group');
+      assert.match(JSON.stringify(group), /anti-affinity/);
+      const listed = await admin.json<Row[]>(['server', 'group', 'list']);
+      assert.ok(listed.some((g) => g.Name === 'nbadm-group'));
+      const placed: string[] = [];
+      for (const name of ['nbadm-a', 'nbadm-b']) {
+        const s = await admin.json(['server', 'create', '--image', 'nbadm-img', '--flavor', 'nbadm.tiny', '--nic', 'none',
+          '--hint', `group=${String(group.id)}`, '--wait', name]);
+        assert.equal(s.status, 'ACTIVE');
+        placed.push(String(s['OS-EXT-SRV-ATTR:host']));
+      }
+      assert.notEqual(placed[0], placed[1], 'anti-affinity put the two servers on different hosts');
+      const members = (await admin.json(['server', 'group', 'show', 'nbadm-group'])).members;
+      assert.equal(String(members).split(',').filter(Boolean).length, 2);
+      for (const name of ['nbadm-a', 'nbadm-b']) await admin.ok(['server', 'delete', '--wait', name]);
+      await admin.ok(['server', 'group', 'delete', 'nbadm-group']);
+      assert.ok(!(await admin.json<Row[]>(['server', 'group', 'list'])).some((g) => g.Name === 'nbadm-group'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
