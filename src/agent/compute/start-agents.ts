@@ -5,6 +5,7 @@ import { ComputeAgent } from './compute-agent.js';
 import type { ComputeDriver } from './driver.js';
 import { FakeDriver } from './drivers/fake/fake-driver.js';
 import { createQemuDriver } from './drivers/qemu/qemu-driver.js';
+import { kvmBootsGuests } from './drivers/qemu/kvm-trial.js';
 
 export interface RunningAgents {
   readonly agents: ComputeAgent[];
@@ -21,7 +22,13 @@ export async function startComputeAgents(platform: Platform): Promise<RunningAge
         { vcpus: c.fakeHostVcpus, memoryMb: c.fakeHostMemoryMb, diskGb: c.fakeHostDiskGb, spawnMs: c.fakeSpawnMs })]);
     }
   } else if (c.driver === 'qemu') {
-    const qemu = createQemuDriver({ stateDir: platform.config.stateDir, host: c.host, accel: c.accel,
+    let accel = c.accel;
+    if (accel === 'kvm') {
+      const trial = await kvmBootsGuests(platform.config.stateDir);
+      if (!trial.ok) platform.log.warn({ reason: trial.reason }, 'accel kvm is configured but a trial guest does not boot under KVM: using tcg');
+      accel = trial.ok ? 'kvm' : 'tcg';
+    }
+    const qemu = createQemuDriver({ stateDir: platform.config.stateDir, host: c.host, accel,
       reservedHostMemoryMb: c.reservedHostMemoryMb, shutdownTimeoutSec: c.shutdownTimeoutSeconds });
     // Base images no guest uses any more go (Nova's image cache manager does this every 40 min).
     const cleaner = setInterval(() => { try { qemu.cleanImageCache(); } catch (err) { platform.log.warn({ err: String(err) }, 'image cache cleaning failed'); } }, 40 * 60_000);

@@ -18,6 +18,8 @@ export interface TestGuestSpec {
   nics?: Array<{ tap: string; mac: string }>;
   /** Runs QEMU inside this network namespace (`ip netns exec`), where the taps live. */
   netns?: string;
+  /** `tcg` (default) or `kvm` (for the KVM trial boot). */
+  accel?: 'tcg' | 'kvm';
 }
 
 /** A QEMU process running the test guest; `stop()` kills it by its PID and is safe to repeat. */
@@ -33,7 +35,7 @@ export class TestGuest {
     const serialLog = join(spec.dir, 'serial.log');
     const qmpSocket = join(spec.dir, 'qmp.sock');
     const args = [
-      '-accel', 'tcg', '-m', '256', '-nodefaults', '-display', 'none', '-no-reboot',
+      '-accel', spec.accel ?? 'tcg', '-m', '256', '-nodefaults', '-display', 'none', '-no-reboot',
       '-serial', `file:${serialLog}`,
       '-qmp', `unix:${qmpSocket},server=on,wait=off`,
     ];

@@ -53,7 +53,7 @@ describe('identity catalog services', () => {
     assert.equal(updated.status, 200);
     assert.equal(updated.body.service.name, 'nova3');
     assert.equal(updated.body.service.enabled, false);
-    assert.equal(updated.body.service.description, 'Compute 2');
+    assert.equal(updated.body.service.description, 'Containers');
     assert.equal(updated.body.service.owner, 'ops');
 
     assert.equal((await t.request('DELETE', `/identity/v3/services/${s.id}`, { token: admin })).status, 204);
