@@ -22,11 +22,21 @@ async function hostsOf(db: ComputeDb, uuids: string[]): Promise<Set<string>> {
 async function groupFacts(db: ComputeDb, groupId: string, instanceUuid: string): Promise<GroupFacts | null> {
   const group = await db.selectFrom('compute_server_group').select(['id', 'policy', 'rules']).where('id', '=', groupId).executeTakeFirst();
   if (!group) return null;
-  const members = await db.selectFrom('compute_server_group_member as m')
+  // A member's host is its instance row's, or its claim's: the claim is written when the host is
+  // chosen and the row learns the host a moment later, so a member placed just before counts too.
+  const placed = await db.selectFrom('compute_server_group_member as m')
     .innerJoin('compute_instance as i', 'i.uuid', 'm.instance_uuid')
-    .select('i.host')
+    .select(['i.uuid', 'i.host'])
     .where('m.group_id', '=', groupId).where('i.deleted', '=', 0).where('i.host', 'is not', null)
     .where('i.uuid', '<>', instanceUuid).execute();
+  const claimed = await db.selectFrom('compute_server_group_member as m')
+    .innerJoin('compute_allocation as a', (j) => j.onRef('a.instance_uuid', '=', 'm.instance_uuid').on('a.kind', '=', 'instance'))
+    .innerJoin('compute_node as n', 'n.id', 'a.node_id')
+    .select(['m.instance_uuid as uuid', 'n.host'])
+    .where('m.group_id', '=', groupId).where('m.instance_uuid', '<>', instanceUuid).execute();
+  const hostOf = new Map<string, string>();
+  for (const r of [...placed, ...claimed]) hostOf.set(r.uuid, r.host!);
+  const members = [...hostOf.values()].map((host) => ({ host }));
   const memberHosts = new Map<string, number>();
   for (const m of members) memberHosts.set(m.host!, (memberHosts.get(m.host!) ?? 0) + 1);
   const max = Number(json<Record<string, unknown>>(group.rules, {}).max_server_per_host);

@@ -59,27 +59,15 @@ export function createScheduler(deps: ComputeDeps): Scheduler {
     return result.ok;
   }
 
+  // Decisions in this process run one at a time, each seeing the claims of the one before: builds
+  // of a multi-create (or a group's first members) would otherwise all pick the same best host.
+  let decisions: Promise<unknown> = Promise.resolve();
+
   return {
-    async selectAndClaim(spec: RequestSpec): Promise<Placement> {
-      const facts = await loadRequestFacts(deps.db, config, spec);
-      facts.anyBuildFailures = failedBuilds.size > 0;
-      const hosts = await states.load({ instanceCounts: config.maxInstancesPerHost >= 0, failedBuilds });
-      // Synchronous from here to the first claim: the host objects are shared with other decisions.
-      const candidates = filterHosts(hosts, spec, facts);
-      if (candidates.length === 0) throw new NoValidHost(NOT_ENOUGH_HOSTS);
-      const weights = weighHosts(candidates, spec, facts, config);
-      const tried = new Uint8Array(candidates.length);
-      const k = Math.max(1, config.schedulerHostSubsetSize);
-      for (;;) {
-        const i = pickAmongBest(weights, tried, k);
-        if (i < 0) break;
-        // host and nodeId never change on a host object (a rebuild makes new ones), so they are safe past the await.
-        const { host, nodeId } = candidates[i]!;
-        if (await claimAndRecord(spec.instanceUuid, 'instance', nodeId, facts.want)) return { host, nodeId };
-        // Another decision filled the node since the host states were read: try the next best.
-        tried[i] = 1;
-      }
-      throw new NoValidHost(NOT_ENOUGH_HOSTS);
+    selectAndClaim(spec: RequestSpec): Promise<Placement> {
+      const next = decisions.then(() => decide(spec), () => decide(spec));
+      decisions = next.catch(() => undefined);
+      return next;
     },
 
     claimOnNode: (instanceUuid, kind, nodeId, flavor) => claimAndRecord(instanceUuid, kind, nodeId, flavorResources(flavor)),
@@ -92,4 +80,26 @@ export function createScheduler(deps: ComputeDeps): Scheduler {
     recordBuildFailure(host: string) { failedBuilds.set(host, (failedBuilds.get(host) ?? 0) + 1); },
     recordBuildSuccess(host: string) { failedBuilds.delete(host); },
   };
+
+  async function decide(spec: RequestSpec): Promise<Placement> {
+    const facts = await loadRequestFacts(deps.db, config, spec);
+    facts.anyBuildFailures = failedBuilds.size > 0;
+    const hosts = await states.load({ instanceCounts: config.maxInstancesPerHost >= 0, failedBuilds });
+    // Synchronous from here to the first claim: the host objects are shared with other decisions.
+    const candidates = filterHosts(hosts, spec, facts);
+    if (candidates.length === 0) throw new NoValidHost(NOT_ENOUGH_HOSTS);
+    const weights = weighHosts(candidates, spec, facts, config);
+    const tried = new Uint8Array(candidates.length);
+    const k = Math.max(1, config.schedulerHostSubsetSize);
+    for (;;) {
+      const i = pickAmongBest(weights, tried, k);
+      if (i < 0) break;
+      // host and nodeId never change on a host object (a rebuild makes new ones), so they are safe past the await.
+      const { host, nodeId } = candidates[i]!;
+      if (await claimAndRecord(spec.instanceUuid, 'instance', nodeId, facts.want)) return { host, nodeId };
+      // Another decision filled the node since the host states were read: try the next best.
+      tried[i] = 1;
+    }
+    throw new NoValidHost(NOT_ENOUGH_HOSTS);
+  }
 }

@@ -92,7 +92,13 @@ describe('POST /servers', () => {
     assert.match(res.body.reservation_id, /^r-[0-9a-z]+$/);
     const list = await t.request('GET', `/compute/v2.1/servers?reservation_id=${res.body.reservation_id}&sort_key=display_name&sort_dir=asc`, { token: member.token });
     assert.deepEqual(list.body.servers.map((s: { name: string }) => s.name), ['nb-sc-multi-1', 'nb-sc-multi-2', 'nb-sc-multi-3']);
-    for (const s of list.body.servers) await waitForServer(t, member.token, s.id, 'ACTIVE');
+    const placed = new Set<string>();
+    for (const s of list.body.servers) {
+      await waitForServer(t, member.token, s.id, 'ACTIVE');
+      placed.add((await db.selectFrom('compute_instance').select('host').where('uuid', '=', s.id).executeTakeFirstOrThrow()).host!);
+    }
+    // Spread (the default): decisions see each other's claims, so three builds at once do not all take one host.
+    assert.equal(placed.size, 2, `the three servers used both hosts: ${[...placed].join(', ')}`);
     const bad = await create(member.token, { name: 'nb-sc-x', min_count: 3, max_count: 2 });
     novaError(bad, 400, 'badRequest');
     novaError(await create(member.token, { name: 'nb-sc-x', min_count: 0 }), 400, 'badRequest');
