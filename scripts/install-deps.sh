@@ -15,12 +15,14 @@ APT_PACKAGES=(
   xz-utils                 # unpacks .ko.xz modules, should the Debian kernel compress them
   fdisk                    # sfdisk partitions the whole-disk image
   extlinux syslinux-common # bootloader and MBR code of the whole-disk image
-  qemu-utils               # qemu-img: raw -> qcow2, overlays in tests
   qemu-system-x86          # boots the guest in tests (TCG)
   genisoimage              # config-2 drives in tests
   iproute2                 # `ip netns`, bridge and tap: the guest's private network in tests
   dnsmasq-base             # DHCP for that network (-base: the binary only, no system service)
   iputils-ping             # pings the guest from inside that network
+  # compute tests: keypairs are checked against the reference tools
+  openssh-client           # ssh-keygen: fingerprints and reading the private keys Nubis generates
+  openssl                  # reads the x509 certificates Nubis generates
 )
 
 missing=()
