@@ -4,6 +4,7 @@
 import type { Bus, Subscription } from '../../platform/bus/bus.js';
 import type { ComputeConfig } from '../../platform/config.compute.js';
 import type { Logger } from '../../platform/logger.js';
+import { KeyedQueue } from '../../platform/keyed-queue.js';
 import { agentTopic } from './agent-client.js';
 import type { ComputeDriver } from './driver.js';
 
@@ -13,7 +14,7 @@ export class ComputeAgent {
   private subscription?: Subscription;
   private timers: NodeJS.Timeout[] = [];
   /** One operation per guest at a time (QMP and files are not shared between operations). */
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly operations = new KeyedQueue();
   private syncing = false;
 
   constructor(readonly host: string, readonly driver: ComputeDriver, private readonly bus: Bus,
@@ -35,7 +36,7 @@ export class ComputeAgent {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await this.subscription?.unsubscribe();
-    await Promise.allSettled([...this.tails.values()]);
+    await this.operations.idle();
   }
 
   /** Heartbeat + inventory. */
@@ -55,30 +56,18 @@ export class ComputeAgent {
       const observed = await this.driver.observe();
       const { destroy } = await this.bus.call<{ destroy: string[] }>(CONDUCTOR_TOPIC, 'reconcile', { host: this.host, observed });
       for (const uuid of destroy) {
-        if (this.tails.has(uuid)) continue; // an operation on it is running right now
+        if (this.operations.busy(uuid)) continue; // an operation on it is running right now
         this.log.info({ uuid, host: this.host }, 'removing a guest the database does not know (or deleted)');
-        await this.serial(uuid, () => this.driver.destroy(uuid));
+        await this.operations.run(uuid, () => this.driver.destroy(uuid));
       }
     } finally {
       this.syncing = false;
     }
   }
 
-  private serial<T>(uuid: string, work: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(uuid) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    const tail = next.catch(() => undefined);
-    this.tails.set(uuid, tail);
-    void tail.then(() => { if (this.tails.get(uuid) === tail) this.tails.delete(uuid); });
-    return next;
-  }
-
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async handle(method: string, a: any): Promise<unknown> {
     const d = this.driver;
-    // The bus carries JSON: user data (a Buffer) arrives as {type: 'Buffer', data: [...]}.
-    const ud = a.spec?.configDrive?.userData;
-    if (ud && !Buffer.isBuffer(ud)) a.spec.configDrive.userData = Buffer.from(typeof ud === 'string' ? Buffer.from(ud, 'base64') : ud.data ?? []);
     const uuid: string = a.uuid ?? a.spec?.uuid;
     switch (method) {
       case 'observe': return d.observe();
@@ -107,6 +96,6 @@ export class ComputeAgent {
     const op = ops[method];
     if (!op) throw new Error(`compute agent has no method ${method}`);
     if (typeof uuid !== 'string') throw new Error(`${method}: no instance uuid given`);
-    return this.serial(uuid, op);
+    return this.operations.run(uuid, op);
   }
 }

@@ -19,8 +19,8 @@ export interface ImageRef {
 /** The config drive's content (ISO 9660, label config-2), when the user asked for one. */
 export interface ConfigDriveSpec {
   metaData: Record<string, unknown>;
-  /** Decoded user data, if any. */
-  userData: Buffer | null;
+  /** User data as the user sent it (base64: the spec travels over the bus as JSON), if any. */
+  userData: string | null;
   networkData: Record<string, unknown>;
   vendorData: Record<string, unknown>;
 }

@@ -12,10 +12,11 @@ import { finishAction, finishEvent, startAction, startEvent, type ActionRef } fr
 import { NoValidHost, type RequestSpec } from '../scheduler/request-spec.js';
 import { guestSpec, metadataOf, systemMetadata } from './guest-spec.js';
 import { heartbeat, recordHostReport, type HostReport } from './host-reports.js';
-import { InstanceQueue } from './instance-queue.js';
+import { KeyedQueue } from '../../platform/keyed-queue.js';
 import { planReconcile } from './reconcile-plan.js';
 import { POWER } from '../vm-states.js';
 import { hostAvailabilityZone } from '../aggregates/aggregate-hosts.js';
+import { COMPUTE_BINARY, isServiceUp } from '../services/service-state.js';
 
 export const CONDUCTOR_TOPIC = 'conductor';
 
@@ -26,7 +27,8 @@ export const faultJson = (message: string, details?: string, code = 500): string
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class Conductor {
-  readonly queue = new InstanceQueue();
+  /** Each instance's workflows, one at a time; reconciliation leaves busy instances alone. */
+  readonly queue = new KeyedQueue();
   private subscription?: Subscription;
   private timer?: NodeJS.Timeout;
   private readonly deps: ComputeDeps;
@@ -84,7 +86,7 @@ export class Conductor {
 
   /** Schedules and spawns a new instance; retries on other hosts; ends ACTIVE or ERROR with a fault. */
   build(uuid: string, requestId: string, token: string): void {
-    void this.queue.enqueue(uuid, () => this.runBuild(uuid, requestId, token));
+    this.enqueue(uuid, () => this.runBuild(uuid, requestId, token));
   }
 
   private async actionFor(uuid: string, requestId: string): Promise<ActionRef> {
@@ -158,7 +160,7 @@ export class Conductor {
 
   /** Removes the guest from its host, frees its resources and marks the instance deleted. */
   remove(uuid: string, action: ActionRef | null): void {
-    void this.queue.enqueue(uuid, () => this.runDelete(uuid, action));
+    this.enqueue(uuid, () => this.runDelete(uuid, action));
   }
 
   private async runDelete(uuid: string, action: ActionRef | null): Promise<void> {
@@ -194,9 +196,8 @@ export class Conductor {
 
   private async hostIsUp(host: string): Promise<boolean> {
     const svc = await this.deps.db.selectFrom('compute_service').select(['last_seen_up', 'forced_down'])
-      .where('host', '=', host).where('binary', '=', 'nova-compute').executeTakeFirst();
-    if (!svc?.last_seen_up || svc.forced_down) return false;
-    return Date.now() - Date.parse(svc.last_seen_up) < this.deps.config.compute.serviceDownSeconds * 1000;
+      .where('host', '=', host).where('binary', '=', COMPUTE_BINARY).executeTakeFirst();
+    return svc !== undefined && isServiceUp(svc, this.deps.config.compute.serviceDownSeconds);
   }
 
   // ---- reconcile ----
@@ -227,6 +228,11 @@ export class Conductor {
   }
 
   run(uuid: string, work: () => Promise<void>): void {
-    void this.queue.enqueue(uuid, work);
+    this.enqueue(uuid, work);
+  }
+
+  /** Workflows record their own failures on the instance; anything that escapes is logged. */
+  private enqueue(uuid: string, work: () => Promise<void>): void {
+    void this.queue.run(uuid, work).catch((err) => this.deps.log.error({ uuid, err: errText(err) }, 'instance workflow failed'));
   }
 }

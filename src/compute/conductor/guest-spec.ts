@@ -27,7 +27,7 @@ function configDrive(row: InstanceRow, metadata: Record<string, string>): Config
       availability_zone: row.availability_zone ?? 'nova', project_id: row.project_id,
       meta: metadata, public_keys: Object.fromEntries(keys.map((k) => [k.name, k.data])), keys, devices: [],
     },
-    userData: row.user_data ? Buffer.from(row.user_data, 'base64') : null,
+    userData: row.user_data,
     networkData: { links: [], networks: [], services: [] },
     vendorData: {},
   };

@@ -8,7 +8,7 @@ import { exec } from './exec.js';
 
 const spec = {
   metaData: { uuid: '0b6c7e84-6f1e-4c43-a1d4-1f3c2b9d7a55', hostname: 'vm-1.novalocal', name: 'vm-1' },
-  userData: Buffer.from('#!/bin/sh\necho hi\n'),
+  userData: Buffer.from('#!/bin/sh\necho hi\n').toString('base64'),
   networkData: { links: [], networks: [], services: [] },
   vendorData: {},
 };

@@ -17,7 +17,7 @@ export function configDriveFiles(spec: ConfigDriveSpec): Map<string, Buffer> {
     files.set(`${base}/network_data.json`, json(spec.networkData));
     files.set(`${base}/vendor_data.json`, json(spec.vendorData));
     files.set(`${base}/vendor_data2.json`, json({}));
-    if (spec.userData) files.set(`${base}/user_data`, spec.userData);
+    if (spec.userData) files.set(`${base}/user_data`, Buffer.from(spec.userData, 'base64'));
   }
   return files;
 }

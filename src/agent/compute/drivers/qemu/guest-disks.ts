@@ -7,7 +7,7 @@ import { buildConfigDrive } from './config-drive.js';
 import { createBlank, createOverlay, GIB } from './disks.js';
 import type { GuestPaths, GuestRecord } from './guest-files.js';
 import type { ImageCache } from './image-cache.js';
-import type { Revert } from './revert.js';
+import type { Revert } from '../../../../platform/revert.js';
 
 /**
  * Writes a fresh root disk to `paths.disk` (through a temporary name, so a failure leaves the old

@@ -133,7 +133,7 @@ describe('QEMU driver with real guests', { skip }, () => {
       g = spec({
         kernel: ref(image.kernel, 'aki'), ramdisk: ref(image.ramdisk, 'ari'), cmdline: image.cmdline, rootGb: 1,
         configDrive: {
-          metaData: { uuid: 'will-be-set', hostname: 'kvm-one.novalocal' }, userData: Buffer.from('#!/bin/sh\necho "NB-UD host=$(hostname)"\n'),
+          metaData: { uuid: 'will-be-set', hostname: 'kvm-one.novalocal' }, userData: Buffer.from('#!/bin/sh\necho "NB-UD host=$(hostname)"\n').toString('base64'),
           networkData: {}, vendorData: {},
         },
       });

@@ -14,7 +14,8 @@ import { ImageCache } from './image-cache.js';
 import { hostInventory } from './inventory.js';
 import * as qmp from './qmp/commands.js';
 import { MonitorPool } from './qmp/monitor.js';
-import { Revert } from './revert.js';
+import { Revert } from '../../../../platform/revert.js';
+import { KeyedQueue } from '../../../../platform/keyed-queue.js';
 
 export interface QemuDriverOptions {
   /** `<stateDir>/instances/<uuid>/` and `<stateDir>/_base/` live here. */
@@ -51,16 +52,8 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
   const instancesDir = join(opts.stateDir, 'instances');
   const graceSec = opts.shutdownTimeoutSec ?? 60;
   /** One operation at a time per guest: a reboot must not interleave with a snapshot's pause. */
-  const locks = new Map<string, Promise<unknown>>();
-
-  function serial<T>(uuid: string, work: () => Promise<T>): Promise<T> {
-    const prev = locks.get(uuid) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(work);
-    const tail = next.catch(() => undefined);
-    locks.set(uuid, tail);
-    void tail.then(() => { if (locks.get(uuid) === tail) locks.delete(uuid); });
-    return next;
-  }
+  const operations = new KeyedQueue();
+  const serial = <T>(uuid: string, work: () => Promise<T>): Promise<T> => operations.run(uuid, work);
 
   const paths = (uuid: string) => guestPaths(opts.stateDir, uuid);
 
