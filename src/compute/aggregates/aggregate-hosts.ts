@@ -14,6 +14,12 @@ export async function hostAvailabilityZone(db: ComputeDb, host: string, defaultA
   return zones.get(host) ?? defaultAz;
 }
 
+/** Whether a zone can be asked for: the default one, or one an aggregate sets. */
+export async function zoneExists(db: ComputeDb, az: string): Promise<boolean> {
+  if (az === DEFAULT_AZ) return true;
+  return (await db.selectFrom('compute_aggregate').select('id').where('availability_zone', '=', az).executeTakeFirst()) !== undefined;
+}
+
 /** The zone of each given host that an aggregate puts in one (hosts in none are absent). Adding
  *  a host to aggregates with different zones is refused, so a host has at most one. */
 export async function hostZones(db: ComputeDb, hosts?: readonly string[]): Promise<Map<string, string>> {

@@ -6,9 +6,10 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../platform/auth-context.js';
 import { BusTimeoutError, NoRespondersError, RemoteError } from '../../platform/bus/bus.js';
 import { ApiError, conflict, notFound } from '../../platform/errors.js';
-import { enforce, isAdmin, isUuid, serverNotFound, target } from '../common.js';
+import { enforce, target } from '../common.js';
 import type { InstanceRow } from '../compute.tables.js';
 import type { ComputeContext } from '../context.js';
+import { loadServer } from '../servers/server-load.js';
 import { has } from '../microversions.js';
 import { parseConsoleOutputArgs, parseRemoteConsoleBody, parseVncConsoleArgs } from './console-bodies.js';
 import { issueConsoleToken } from './console-tokens.js';
@@ -28,16 +29,6 @@ export function vncConsoleUrl(publicUrl: string, token: string): string {
   return `${base}${CONSOLE_PATH}/vnc.html?path=${encodeURIComponent(wsPath)}`;
 }
 
-/** The instance as the caller may see it: their project's, or any for an admin. */
-export async function loadVisibleInstance(ctx: ComputeContext, auth: AuthContext, id: string): Promise<InstanceRow> {
-  if (!isUuid(id)) throw serverNotFound(id);
-  let q = ctx.deps.db.selectFrom('compute_instance').selectAll().where('uuid', '=', id).where('deleted', '=', 0);
-  if (!isAdmin(ctx.deps, auth)) q = q.where('project_id', '=', auth.projectId ?? '');
-  const row = await q.executeTakeFirst();
-  if (!row) throw serverNotFound(id);
-  return row;
-}
-
 const notReady = (id: string, why?: string) => conflict(`Instance ${id} is not ready${why ? `: ${why}` : ''}`);
 
 /** A host that does not answer is the cloud's trouble, not the caller's: 409, never a 500. */
@@ -53,7 +44,7 @@ function agentFailure(ctx: ComputeContext, err: unknown, inst: InstanceRow, when
 
 /** Checks, then a fresh token and its URL, for the one console Nubis proxies: VNC through noVNC. */
 async function issueVncConsole(ctx: ComputeContext, auth: AuthContext, serverId: string): Promise<string> {
-  const inst = await loadVisibleInstance(ctx, auth, serverId);
+  const inst = await loadServer(ctx.deps, auth, serverId);
   enforce(ctx.deps, auth, 'os-remote-consoles', target(auth, inst.project_id, inst.user_id));
   if (inst.host === null || inst.vm_state !== 'active' || inst.task_state === 'deleting') throw notReady(inst.uuid);
   // Asking now (as Nova does) turns "this host has no VNC" into an answer instead of a dead page;
@@ -95,7 +86,7 @@ const CONTROL = /[\x00-\x08\x0B-\x1F]/g;
 /** `{"os-getConsoleOutput": {"length": N|null}}` → `{output}`. `args` is the value under the action's name. */
 export async function getConsoleOutput(ctx: ComputeContext, auth: AuthContext, serverId: string, args: unknown) {
   const lines = parseConsoleOutputArgs(args);
-  const inst = await loadVisibleInstance(ctx, auth, serverId);
+  const inst = await loadServer(ctx.deps, auth, serverId);
   enforce(ctx.deps, auth, 'os-console-output', target(auth, inst.project_id, inst.user_id));
   // As Nova: any state with a host (a stopped guest's boot log is what one reads to see why).
   if (inst.host === null || inst.task_state === 'deleting') throw notReady(inst.uuid);

@@ -95,9 +95,16 @@ export function flavorIdFromRef(ref: string): string {
  * server create answers ("Flavor <id> could not be found.").
  */
 export async function loadFlavorForBoot(deps: ComputeDeps, auth: AuthContext, flavorRef: string): Promise<InstanceFlavor> {
+  const flavor = await findBootFlavor(deps, auth, flavorRef);
+  if (!flavor) throw badRequest(`Flavor ${flavorIdFromRef(flavorRef)} could not be found.`);
+  return flavor;
+}
+
+/** The flavor a server can be built with, or null if it is missing, invisible or disabled. */
+export async function findBootFlavor(deps: ComputeDeps, auth: AuthContext, flavorRef: string): Promise<InstanceFlavor | null> {
   const id = flavorIdFromRef(flavorRef);
   const row = id === '' ? undefined : await findVisibleFlavor(deps, auth, id);
-  if (!row || row.disabled === 1) throw badRequest(`Flavor ${id} could not be found.`);
+  if (!row || row.disabled === 1) return null;
   const specs = await extraSpecsOf(deps.db, [row.id]);
   return instanceFlavor(row, specs.get(row.id) ?? {});
 }

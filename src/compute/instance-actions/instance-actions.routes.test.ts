@@ -4,18 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import { createMemberUser, type MemberUser } from '../../../test/harness/member-user.js';
 import { startTestCloud, type TestCloud } from '../../../test/harness/test-cloud.js';
 import type { ComputeDb } from '../compute.tables.js';
-import { insertServer } from '../server-metadata/server-fixture.js';
 import { finishAction, finishEvent, startAction, startEvent } from './action-log.js';
+import { insertServer, novaError } from '../../../test/harness/compute-fixtures.js';
 
 const ver = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 const url = (id: string, req?: string) => `/compute/v2.1/servers/${id}/os-instance-actions${req === undefined ? '' : `/${req}`}`;
 const MICRO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
-
-function fault(res: { status: number; body: Record<string, { code: number; message: string }> }, status: number, name: string): string {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body[name]?.code, status, JSON.stringify(res.body));
-  return res.body[name]!.message;
-}
 
 describe('os-instance-actions API', () => {
   let t: TestCloud;
@@ -83,9 +77,9 @@ describe('os-instance-actions API', () => {
     assert.deepEqual(res.body.instanceActions, []);
 
     for (const q of ['limit=-1', 'limit=x', 'limit=', 'limit=1&limit=2', 'marker=nope', 'changes-since=yesterday', 'changes-since=2026-13-45T00:00:00Z', 'foo=bar']) {
-      fault(await t.request('GET', `${url(s.uuid)}?${q}`, { token: owner.token, headers: h }), 400, 'badRequest');
+      novaError(await t.request('GET', `${url(s.uuid)}?${q}`, { token: owner.token, headers: h }), 400, 'badRequest');
     }
-    assert.match(fault(await t.request('GET', `${url(s.uuid)}?marker=nope`, { token: owner.token, headers: h }), 400, 'badRequest'), /Marker nope could not be found/);
+    assert.match(novaError(await t.request('GET', `${url(s.uuid)}?marker=nope`, { token: owner.token, headers: h }), 400, 'badRequest'), /Marker nope could not be found/);
     // Before 2.58 the query is not read.
     assert.equal((await t.request('GET', `${url(s.uuid)}?limit=x&foo=bar`, { token: owner.token })).body.instanceActions.length, 3);
   });
@@ -124,24 +118,24 @@ describe('os-instance-actions API', () => {
     assert.equal(res.body.instanceAction.events[0].host, 'nb-host-1');
     assert.equal(res.body.instanceAction.events[0].hostId, hid);
 
-    assert.equal(fault(await t.request('GET', url(s.uuid, 'req-missing'), { token: owner.token }), 404, 'itemNotFound'), 'Action req-missing not found');
+    assert.equal(novaError(await t.request('GET', url(s.uuid, 'req-missing'), { token: owner.token }), 404, 'itemNotFound'), 'Action req-missing not found');
   });
 
   it('hides other projects\' servers (404) and deleted ones before 2.21', async () => {
     const { s, ids } = await serverWithActions();
-    assert.equal(fault(await t.request('GET', url(s.uuid), { token: stranger.token }), 404, 'itemNotFound'), `Instance ${s.uuid} could not be found.`);
-    fault(await t.request('GET', url(s.uuid, ids[0]), { token: stranger.token }), 404, 'itemNotFound');
+    assert.equal(novaError(await t.request('GET', url(s.uuid), { token: stranger.token }), 404, 'itemNotFound'), `Instance ${s.uuid} could not be found.`);
+    novaError(await t.request('GET', url(s.uuid, ids[0]), { token: stranger.token }), 404, 'itemNotFound');
     assert.equal((await t.request('GET', url(s.uuid), { token: admin })).body.instanceActions.length, 3);
-    fault(await t.request('GET', url('not-a-uuid'), { token: owner.token }), 404, 'itemNotFound');
-    fault(await t.request('GET', url(s.uuid), {}), 401, 'unauthorized');
+    novaError(await t.request('GET', url('not-a-uuid'), { token: owner.token }), 404, 'itemNotFound');
+    novaError(await t.request('GET', url(s.uuid), {}), 401, 'unauthorized');
 
     await db.updateTable('compute_instance').set({ deleted: 1, vm_state: 'deleted', deleted_at: new Date().toISOString() }).where('uuid', '=', s.uuid).execute();
-    fault(await t.request('GET', url(s.uuid), { token: owner.token, headers: ver('2.20') }), 404, 'itemNotFound');
+    novaError(await t.request('GET', url(s.uuid), { token: owner.token, headers: ver('2.20') }), 404, 'itemNotFound');
     const res = await t.request('GET', url(s.uuid), { token: owner.token, headers: ver('2.21') });
     assert.equal(res.status, 200);
     assert.equal(res.body.instanceActions.length, 3);
     assert.equal((await t.request('GET', url(s.uuid, ids[0]), { token: owner.token, headers: ver('2.21') })).status, 200);
-    fault(await t.request('GET', url(s.uuid), { token: stranger.token, headers: ver('2.21') }), 404, 'itemNotFound');
+    novaError(await t.request('GET', url(s.uuid), { token: stranger.token, headers: ver('2.21') }), 404, 'itemNotFound');
   });
 
   it('lets a locked server\'s owner read its actions', async () => {

@@ -9,10 +9,10 @@ import type { AuthContext } from '../../platform/auth-context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { caller } from '../../platform/http/auth-hook.js';
 import { enforce, isoMicro, target, type ComputeDeps } from '../common.js';
-import type { InstanceActionEventRow, InstanceActionRow } from '../compute.tables.js';
+import type { InstanceActionEventRow, InstanceActionRow, InstanceRow } from '../compute.tables.js';
 import type { ComputeContext } from '../context.js';
 import { has } from '../microversions.js';
-import { visibleServer, type ServerRef } from '../server-metadata/server-lookup.js';
+import { loadServer } from '../servers/server-load.js';
 
 type Params = { server_id: string };
 type ShowParams = Params & { request_id: string };
@@ -90,13 +90,13 @@ class InstanceActionService {
   constructor(private readonly deps: ComputeDeps) {}
 
   /** The server (deleted ones too from 2.21) and the policy check on its project. */
-  async server(req: FastifyRequest, auth: AuthContext, serverId: string, rule: string): Promise<ServerRef> {
-    const server = await visibleServer(this.deps, auth, serverId, has(req, 'deletedInstanceActions'));
+  async server(req: FastifyRequest, auth: AuthContext, serverId: string, rule: string): Promise<InstanceRow> {
+    const server = await loadServer(this.deps, auth, serverId, has(req, 'deletedInstanceActions'));
     enforce(this.deps, auth, `os-instance-actions:${rule}`, target(auth, server.project_id));
     return server;
   }
 
-  async list(server: ServerRef, page: Page | null): Promise<InstanceActionRow[]> {
+  async list(server: InstanceRow, page: Page | null): Promise<InstanceActionRow[]> {
     let q = this.deps.db.selectFrom('compute_instance_action').selectAll().where('instance_uuid', '=', server.uuid);
     if (page?.marker !== undefined) {
       const m = await this.deps.db.selectFrom('compute_instance_action').select(['start_time', 'id'])
@@ -114,7 +114,7 @@ class InstanceActionService {
     return q.execute();
   }
 
-  async show(server: ServerRef, requestId: string): Promise<{ action: InstanceActionRow; events: InstanceActionEventRow[] }> {
+  async show(server: InstanceRow, requestId: string): Promise<{ action: InstanceActionRow; events: InstanceActionEventRow[] }> {
     const action = await this.deps.db.selectFrom('compute_instance_action').selectAll()
       .where('instance_uuid', '=', server.uuid).where('request_id', '=', requestId)
       .orderBy('start_time', 'desc').executeTakeFirst();

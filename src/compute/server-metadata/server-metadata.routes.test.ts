@@ -3,18 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { createMemberUser, type MemberUser } from '../../../test/harness/member-user.js';
 import { startTestCloud, type TestCloud } from '../../../test/harness/test-cloud.js';
 import type { ComputeDb } from '../compute.tables.js';
-import { insertServer } from './server-fixture.js';
 import { validateMetadata } from './server-metadata.validate.js';
+import { insertServer, novaError } from '../../../test/harness/compute-fixtures.js';
 
 const url = (id: string, key?: string) => `/compute/v2.1/servers/${id}/metadata${key === undefined ? '' : `/${encodeURIComponent(key)}`}`;
 
 /** Asserts Nova's error body `{"<fault>": {"code", "message"}}` and returns the message. */
-function fault(res: { status: number; body: Record<string, { code: number; message: string }> }, status: number, name: string): string {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body[name]?.code, status, JSON.stringify(res.body));
-  return res.body[name]!.message;
-}
-
 describe('server metadata API', () => {
   let t: TestCloud;
   let db: ComputeDb;
@@ -56,8 +50,8 @@ describe('server metadata API', () => {
     res = await t.request('DELETE', url(s.uuid, 'only'), { token: owner.token });
     assert.equal(res.status, 204);
     assert.equal(res.text, '');
-    assert.match(fault(await t.request('GET', url(s.uuid, 'only'), { token: owner.token }), 404, 'itemNotFound'), /Metadata item was not found/);
-    fault(await t.request('DELETE', url(s.uuid, 'only'), { token: owner.token }), 404, 'itemNotFound');
+    assert.match(novaError(await t.request('GET', url(s.uuid, 'only'), { token: owner.token }), 404, 'itemNotFound'), /Metadata item was not found/);
+    novaError(await t.request('DELETE', url(s.uuid, 'only'), { token: owner.token }), 404, 'itemNotFound');
     res = await t.request('PUT', url(s.uuid), { token: owner.token, body: { metadata: {} } });
     assert.deepEqual(res.body, { metadata: {} });
   });
@@ -65,15 +59,15 @@ describe('server metadata API', () => {
   it('hides other projects\' servers (404) and lets admins see every server', async () => {
     const s = await server();
     await t.request('POST', url(s.uuid), { token: owner.token, body: { metadata: { a: '1' } } });
-    const msg = fault(await t.request('GET', url(s.uuid), { token: stranger.token }), 404, 'itemNotFound');
+    const msg = novaError(await t.request('GET', url(s.uuid), { token: stranger.token }), 404, 'itemNotFound');
     assert.equal(msg, `Instance ${s.uuid} could not be found.`);
-    fault(await t.request('POST', url(s.uuid), { token: stranger.token, body: { metadata: { a: '2' } } }), 404, 'itemNotFound');
-    fault(await t.request('DELETE', url(s.uuid, 'a'), { token: stranger.token }), 404, 'itemNotFound');
+    novaError(await t.request('POST', url(s.uuid), { token: stranger.token, body: { metadata: { a: '2' } } }), 404, 'itemNotFound');
+    novaError(await t.request('DELETE', url(s.uuid, 'a'), { token: stranger.token }), 404, 'itemNotFound');
     assert.deepEqual((await t.request('GET', url(s.uuid), { token: admin })).body, { metadata: { a: '1' } });
-    fault(await t.request('GET', url('nope'), { token: owner.token }), 404, 'itemNotFound');
+    novaError(await t.request('GET', url('nope'), { token: owner.token }), 404, 'itemNotFound');
     const gone = await server({ deleted: 1, vm_state: 'deleted', deleted_at: new Date().toISOString() });
-    fault(await t.request('GET', url(gone.uuid), { token: owner.token }), 404, 'itemNotFound');
-    fault(await t.request('GET', url(s.uuid), {}), 401, 'unauthorized');
+    novaError(await t.request('GET', url(gone.uuid), { token: owner.token }), 404, 'itemNotFound');
+    novaError(await t.request('GET', url(s.uuid), {}), 401, 'unauthorized');
   });
 
   it('lets a reader read but not change', async () => {
@@ -84,8 +78,8 @@ describe('server metadata API', () => {
     await t.request('PUT', `/identity/v3/projects/${owner.projectId}/users/${u.body.user.id}/roles/${reader}`, { token: admin });
     const token = await t.login('nb-meta-reader', 'pw-nb-meta-reader', owner.projectName);
     assert.equal((await t.request('GET', url(s.uuid), { token })).status, 200);
-    fault(await t.request('POST', url(s.uuid), { token, body: { metadata: { a: '1' } } }), 403, 'forbidden');
-    fault(await t.request('PUT', url(s.uuid, 'a'), { token, body: { meta: { a: '1' } } }), 403, 'forbidden');
+    novaError(await t.request('POST', url(s.uuid), { token, body: { metadata: { a: '1' } } }), 403, 'forbidden');
+    novaError(await t.request('PUT', url(s.uuid, 'a'), { token, body: { meta: { a: '1' } } }), 403, 'forbidden');
   });
 
   it('refuses bad bodies with a 400 naming the field', async () => {
@@ -109,30 +103,30 @@ describe('server metadata API', () => {
     ];
     for (const [method, u, body, re] of bad) {
       const res = await t.request(method, u, { token: owner.token, ...(body === undefined ? {} : { body }) });
-      assert.match(fault(res, 400, 'badRequest'), re, `${method} ${u} ${JSON.stringify(body)}`);
+      assert.match(novaError(res, 400, 'badRequest'), re, `${method} ${u} ${JSON.stringify(body)}`);
     }
     const raw = await t.request('POST', url(s.uuid), { token: owner.token, rawBody: '{"metadata": {', headers: { 'content-type': 'application/json' } });
-    fault(raw, 400, 'badRequest');
+    novaError(raw, 400, 'badRequest');
     assert.deepEqual((await t.request('GET', url(s.uuid), { token: owner.token })).body, { metadata: {} });
   });
 
   it('refuses changes to a locked server from its owner (409), not from an admin', async () => {
     const s = await server({ locked: 1, locked_by: 'admin' });
-    const msg = fault(await t.request('POST', url(s.uuid), { token: owner.token, body: { metadata: { a: '1' } } }), 409, 'conflictingRequest');
+    const msg = novaError(await t.request('POST', url(s.uuid), { token: owner.token, body: { metadata: { a: '1' } } }), 409, 'conflictingRequest');
     assert.equal(msg, `Instance ${s.uuid} is locked`);
-    fault(await t.request('PUT', url(s.uuid, 'a'), { token: owner.token, body: { meta: { a: '1' } } }), 409, 'conflictingRequest');
+    novaError(await t.request('PUT', url(s.uuid, 'a'), { token: owner.token, body: { meta: { a: '1' } } }), 409, 'conflictingRequest');
     assert.equal((await t.request('GET', url(s.uuid), { token: owner.token })).status, 200);
     assert.equal((await t.request('POST', url(s.uuid), { token: admin, body: { metadata: { a: '1' } } })).status, 200);
-    fault(await t.request('DELETE', url(s.uuid, 'a'), { token: owner.token }), 409, 'conflictingRequest');
-    fault(await t.request('PUT', url(s.uuid), { token: owner.token, body: { metadata: {} } }), 409, 'conflictingRequest');
+    novaError(await t.request('DELETE', url(s.uuid, 'a'), { token: owner.token }), 409, 'conflictingRequest');
+    novaError(await t.request('PUT', url(s.uuid), { token: owner.token, body: { metadata: {} } }), 409, 'conflictingRequest');
   });
 
   it('refuses changes while building or busy (409)', async () => {
     const building = await server({ vm_state: 'building', task_state: 'spawning' });
-    const msg = fault(await t.request('POST', url(building.uuid), { token: owner.token, body: { metadata: { a: '1' } } }), 409, 'conflictingRequest');
+    const msg = novaError(await t.request('POST', url(building.uuid), { token: owner.token, body: { metadata: { a: '1' } } }), 409, 'conflictingRequest');
     assert.equal(msg, `Cannot 'update metadata' instance ${building.uuid} while it is in vm_state building`);
     const busy = await server({ task_state: 'deleting' });
-    assert.match(fault(await t.request('PUT', url(busy.uuid), { token: owner.token, body: { metadata: {} } }), 409, 'conflictingRequest'), /task_state deleting/);
+    assert.match(novaError(await t.request('PUT', url(busy.uuid), { token: owner.token, body: { metadata: {} } }), 409, 'conflictingRequest'), /task_state deleting/);
     const stopped = await server({ vm_state: 'stopped', power_state: 4 });
     assert.equal((await t.request('POST', url(stopped.uuid), { token: owner.token, body: { metadata: { a: '1' } } })).status, 200);
   });
@@ -143,10 +137,10 @@ describe('server metadata API', () => {
     const full = Object.fromEntries(Array.from({ length: limit }, (_, i) => [`k${i}`, 'v']));
     assert.equal((await t.request('PUT', url(s.uuid), { token: owner.token, body: { metadata: full } })).status, 200);
     assert.equal((await t.request('POST', url(s.uuid), { token: owner.token, body: { metadata: { k0: 'again' } } })).status, 200);
-    assert.match(fault(await t.request('POST', url(s.uuid), { token: owner.token, body: { metadata: { extra: 'x' } } }), 403, 'forbidden'), /metadata_items/);
-    fault(await t.request('PUT', url(s.uuid, 'extra'), { token: owner.token, body: { meta: { extra: 'x' } } }), 403, 'forbidden');
+    assert.match(novaError(await t.request('POST', url(s.uuid), { token: owner.token, body: { metadata: { extra: 'x' } } }), 403, 'forbidden'), /metadata_items/);
+    novaError(await t.request('PUT', url(s.uuid, 'extra'), { token: owner.token, body: { meta: { extra: 'x' } } }), 403, 'forbidden');
     const over = { ...full, extra: 'x' };
-    fault(await t.request('PUT', url(s.uuid), { token: owner.token, body: { metadata: over } }), 403, 'forbidden');
+    novaError(await t.request('PUT', url(s.uuid), { token: owner.token, body: { metadata: over } }), 403, 'forbidden');
     assert.equal(Object.keys((await t.request('GET', url(s.uuid), { token: owner.token })).body.metadata).length, limit);
   });
 

@@ -6,10 +6,10 @@ import type { AuthContext } from '../../platform/auth-context.js';
 import { notFound } from '../../platform/errors.js';
 import { serializeOn } from '../../platform/db/serialize.js';
 import { enforce, target, type ComputeDeps } from '../common.js';
-import type { ComputeDb } from '../compute.tables.js';
+import type { ComputeDb, InstanceRow } from '../compute.tables.js';
 import type { VmState } from '../vm-states.js';
 import { checkMetadataQuota } from '../quotas/quota-limits.js';
-import { refuseIfLocked, requireState, visibleServer, type ServerRef } from './server-lookup.js';
+import { checkNotLocked, loadServer, reloadServer, requireState } from '../servers/server-load.js';
 
 type Metadata = Record<string, string>;
 
@@ -49,7 +49,7 @@ export class ServerMetadataService {
    * the whole set), else the given keys are merged in. Returns the metadata as it now stands.
    */
   async write(auth: AuthContext, serverId: string, items: Metadata, replace: boolean, rule: string): Promise<Metadata> {
-    const server = await visibleServer(this.deps, auth, serverId);
+    const server = await loadServer(this.deps, auth, serverId);
     enforce(this.deps, auth, `server-metadata:${rule}`, target(auth, server.project_id));
     return this.deps.db.transaction().execute(async (trx) => {
       // One writer per project at a time: the quota counts this server's items against the
@@ -76,7 +76,7 @@ export class ServerMetadataService {
   }
 
   async remove(auth: AuthContext, serverId: string, key: string): Promise<void> {
-    const server = await visibleServer(this.deps, auth, serverId);
+    const server = await loadServer(this.deps, auth, serverId);
     enforce(this.deps, auth, 'server-metadata:delete', target(auth, server.project_id));
     await this.deps.db.transaction().execute(async (trx) => {
       await serializeOn(trx, `quota:${server.project_id}`);
@@ -90,20 +90,17 @@ export class ServerMetadataService {
     });
   }
 
-  private async readable(auth: AuthContext, serverId: string, rule: string): Promise<ServerRef> {
-    const server = await visibleServer(this.deps, auth, serverId);
+  private async readable(auth: AuthContext, serverId: string, rule: string): Promise<InstanceRow> {
+    const server = await loadServer(this.deps, auth, serverId);
     enforce(this.deps, auth, `server-metadata:${rule}`, target(auth, server.project_id));
     return server;
   }
 
   /** Re-reads the server inside the transaction (it may have been deleted, locked or put to work
    *  since the lookup) and applies Nova's lock and state checks. */
-  private async changeable(trx: ComputeDb, auth: AuthContext, server: ServerRef, action: string): Promise<ServerRef> {
-    const now = await trx.selectFrom('compute_instance')
-      .select(['uuid', 'project_id', 'user_id', 'vm_state', 'task_state', 'locked', 'deleted'])
-      .where('uuid', '=', server.uuid).where('deleted', '=', 0).executeTakeFirst();
-    if (!now) throw notFound(`Instance ${server.uuid} could not be found.`);
-    refuseIfLocked(this.deps, auth, now);
+  private async changeable(trx: ComputeDb, auth: AuthContext, server: InstanceRow, action: string): Promise<InstanceRow> {
+    const now = await reloadServer(trx, server.uuid);
+    checkNotLocked(this.deps, auth, now);
     requireState(now, action, CHANGEABLE, true);
     return now;
   }

@@ -6,9 +6,9 @@ import type { AuthContext } from '../../platform/auth-context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { serializeOn } from '../../platform/db/serialize.js';
 import { enforce, target, type ComputeDeps } from '../common.js';
-import type { ComputeDb } from '../compute.tables.js';
+import type { ComputeDb, InstanceRow } from '../compute.tables.js';
 import type { VmState } from '../vm-states.js';
-import { refuseIfLocked, requireState, visibleServer, type ServerRef } from '../server-metadata/server-lookup.js';
+import { checkNotLocked, loadServer, reloadServer, requireState } from '../servers/server-load.js';
 import { MAX_TAGS, tagProblem } from './server-tags.validate.js';
 
 const CHANGEABLE: readonly VmState[] = ['active', 'paused', 'suspended', 'stopped'];
@@ -88,19 +88,16 @@ export class ServerTagService {
     });
   }
 
-  private async allowed(auth: AuthContext, serverId: string, rule: string): Promise<ServerRef> {
-    const server = await visibleServer(this.deps, auth, serverId);
+  private async allowed(auth: AuthContext, serverId: string, rule: string): Promise<InstanceRow> {
+    const server = await loadServer(this.deps, auth, serverId);
     enforce(this.deps, auth, `os-server-tags:${rule}`, target(auth, server.project_id));
     return server;
   }
 
   /** Re-reads the server in the transaction and applies the lock and vm_state checks. */
-  private async changeable(trx: ComputeDb, auth: AuthContext, server: ServerRef, action: string): Promise<void> {
-    const now = await trx.selectFrom('compute_instance')
-      .select(['uuid', 'project_id', 'user_id', 'vm_state', 'task_state', 'locked', 'deleted'])
-      .where('uuid', '=', server.uuid).where('deleted', '=', 0).executeTakeFirst();
-    if (!now) throw notFound(`Instance ${server.uuid} could not be found.`);
-    refuseIfLocked(this.deps, auth, now);
+  private async changeable(trx: ComputeDb, auth: AuthContext, server: InstanceRow, action: string): Promise<void> {
+    const now = await reloadServer(trx, server.uuid);
+    checkNotLocked(this.deps, auth, now);
     requireState(now, action, CHANGEABLE, false);
   }
 

@@ -7,7 +7,9 @@ import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
 import { checkServerQuota } from '../quotas/quota-limits.js';
 import { serializeOn } from '../../platform/db/serialize.js';
 import { has, type ApiVersion } from '../microversions.js';
-import { bootRecord, checkImageFitsFlavor, loadBootImages, loadFlavor } from './server-create.js';
+import { bootRecord, checkImageFitsFlavor, loadBootImages } from './server-create.js';
+import { loadFlavorForBoot } from '../flavors/flavors.service.js';
+import { loadKeypair } from '../keypairs/keypairs.service.js';
 import { checkUserData, refId, validMetadata } from './server-create.input.js';
 import { claimAndRun, checkState, flavorOf, specFor, agentOf, type ActionRequest } from './server-actions.js';
 import { systemMetadata } from '../conductor/guest-spec.js';
@@ -45,9 +47,8 @@ export async function rebuild(r: ActionRequest, row: InstanceRow, body: unknown,
   }
   if (b.key_name !== undefined) {
     if (b.key_name === null) { set.key_name = null; set.key_data = null; } else {
-      const kp = await r.ctx.deps.db.selectFrom('compute_keypair').select('public_key').where('user_id', '=', r.auth.userId).where('name', '=', String(b.key_name)).executeTakeFirst();
-      if (!kp) throw badRequest('Invalid key_name provided.');
-      set.key_name = String(b.key_name); set.key_data = kp.public_key;
+      const kp = await loadKeypair(r.ctx.deps, r.auth.userId, String(b.key_name));
+      set.key_name = kp.name; set.key_data = kp.public_key;
     }
   }
   // Nova brings a rebuilt server back up unless it was stopped (an ERROR server ends ACTIVE).
@@ -69,9 +70,7 @@ export async function resize(r: ActionRequest, row: InstanceRow, body: unknown):
   const b = obj(body, 'resize');
   if (typeof b.flavorRef !== 'string' && typeof b.flavorRef !== 'number') throw badRequest("Invalid input for field/attribute resize. Value: 'flavorRef' is a required property");
   checkState(row, 'resize');
-  const admin = r.ctx.deps.policy.allows(r.auth, 'admin_api');
-  const flavor = await loadFlavor(r.ctx.deps, r.auth, refId(String(b.flavorRef)), admin);
-  if (!flavor) throw badRequest(`Flavor ${String(b.flavorRef)} could not be found.`);
+  const flavor = await loadFlavorForBoot(r.ctx.deps, r.auth, String(b.flavorRef));
   const old = flavorOf(row);
   if (flavor.id === old.id) throw badRequest('When resizing, instances must change flavor!');
   if (flavor.disk < old.disk) throw badRequest('Resize error: Unable to resize disk down.');

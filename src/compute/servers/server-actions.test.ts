@@ -4,22 +4,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { createActiveImage, createFlavor, startFakeComputeCloud, waitForServer } from '../../../test/harness/compute-fixtures.js';
+import { createActiveImage, createFlavor, novaError, startFakeComputeCloud, waitForServer } from '../../../test/harness/compute-fixtures.js';
 import { createMemberUser, type MemberUser } from '../../../test/harness/member-user.js';
-import type { TestCloud, TestResponse } from '../../../test/harness/test-cloud.js';
+import type { TestCloud } from '../../../test/harness/test-cloud.js';
 import type { ComputeDb } from '../compute.tables.js';
 import type { FakeDriver } from '../../agent/compute/drivers/fake/fake-driver.js';
 import { json } from '../common.js';
 import type { SystemMetadata } from '../conductor/guest-spec.js';
 
 const ver = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
-
-function novaError(res: TestResponse, status: number, name: string): string {
-  assert.equal(res.status, status, res.text);
-  assert.deepEqual(Object.keys(res.body), [name], res.text);
-  assert.equal(res.body[name].code, status);
-  return res.body[name].message as string;
-}
 
 describe('server actions', () => {
   let t: TestCloud;

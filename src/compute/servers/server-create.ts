@@ -12,28 +12,15 @@ import type { ImageView } from '../image-access.js';
 import type { ImageRef } from '../../agent/compute/driver.js';
 import type { BootRecord } from '../conductor/guest-spec.js';
 import { startAction } from '../instance-actions/action-log.js';
+import { findBootFlavor } from '../flavors/flavors.service.js';
+import { loadKeypair } from '../keypairs/keypairs.service.js';
 import { addGroupMember } from '../server-groups/group-members.js';
+import { zoneExists } from '../aggregates/aggregate-hosts.js';
 import { checkMetadataQuota, checkServerQuota } from '../quotas/quota-limits.js';
 import type { CreateInput } from './server-create.input.js';
 import { hostnameFrom } from './server-create.input.js';
 
 export interface BootImages { image: ImageView; kernel: ImageView | null; ramdisk: ImageView | null }
-
-export async function loadFlavor(deps: ComputeDeps, auth: AuthContext, ref: string, admin: boolean): Promise<InstanceFlavor | null> {
-  const f = await deps.db.selectFrom('compute_flavor').selectAll().where('id', '=', ref).where('disabled', '=', 0).executeTakeFirst();
-  if (!f) return null;
-  if (!f.is_public && !admin) {
-    const access = await deps.db.selectFrom('compute_flavor_access').select('project_id')
-      .where('flavor_id', '=', f.id).where('project_id', '=', auth.projectId ?? '').executeTakeFirst();
-    if (!access) return null;
-  }
-  const specs = await deps.db.selectFrom('compute_flavor_extra_spec').select(['key', 'value']).where('flavor_id', '=', f.id).execute();
-  return {
-    id: f.id, name: f.name, vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap,
-    rxtx_factor: f.rxtx_factor, is_public: f.is_public === 1, description: f.description,
-    extra_specs: Object.fromEntries(specs.map((s) => [s.key, s.value])),
-  };
-}
 
 /** The image a server boots, plus its kernel/ramdisk for direct kernel boot (AMI-style properties). */
 export async function loadBootImages(deps: ComputeDeps, auth: AuthContext, imageId: string): Promise<BootImages> {
@@ -62,15 +49,6 @@ export function checkImageFitsFlavor(image: ImageView, flavor: InstanceFlavor): 
   if (image.min_ram > flavor.ram) throw badRequest(`Flavor's memory is too small for requested image.`);
 }
 
-async function knownZone(deps: ComputeDeps, az: string): Promise<boolean> {
-  if (az === 'nova') return true;
-  const row = await deps.db.selectFrom('compute_aggregate').select('id').where('availability_zone', '=', az).executeTakeFirst();
-  if (row) return true;
-  const meta = await deps.db.selectFrom('compute_aggregate_metadata').select('aggregate_id')
-    .where('key', '=', 'availability_zone').where('value', '=', az).executeTakeFirst();
-  return meta !== undefined;
-}
-
 const imageRef = (v: ImageView | null): ImageRef | null => v && {
   id: v.id, url: v.url, disk_format: v.disk_format, container_format: v.container_format, size: v.size,
   os_hash_algo: v.os_hash_algo, os_hash_value: v.os_hash_value, properties: v.properties,
@@ -88,18 +66,14 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
   canForceHost: boolean, admin: boolean): Promise<Created> {
   if (!auth.projectId) throw forbidden('A project-scoped token is required to create servers.');
   const projectId = auth.projectId;
-  const flavor = await loadFlavor(deps, auth, input.flavorRef, admin);
+  // Nova's create turns FlavorNotFound into this message.
+  const flavor = await findBootFlavor(deps, auth, input.flavorRef);
   if (!flavor) throw badRequest('Invalid flavorRef provided.');
   const images = await loadBootImages(deps, auth, input.imageRef!);
   checkImageFitsFlavor(images.image, flavor);
-  let keyData: string | null = null;
-  if (input.keyName !== null) {
-    const kp = await deps.db.selectFrom('compute_keypair').select('public_key').where('user_id', '=', auth.userId).where('name', '=', input.keyName).executeTakeFirst();
-    if (!kp) throw badRequest('Invalid key_name provided.');
-    keyData = kp.public_key;
-  }
+  const keyData = input.keyName === null ? null : (await loadKeypair(deps, auth.userId, input.keyName)).public_key;
   if (input.forcedHost !== null && !canForceHost) throw forbidden("Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.");
-  if (input.availabilityZone !== null && !(await knownZone(deps, input.availabilityZone))) {
+  if (input.availabilityZone !== null && !(await zoneExists(deps.db, input.availabilityZone))) {
     throw badRequest('The requested availability zone is not available');
   }
   if (Array.isArray(input.networks) && input.networks.length > 0) {

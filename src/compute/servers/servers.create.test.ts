@@ -3,23 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { createActiveImage, createFlavor, startFakeComputeCloud, waitForServer } from '../../../test/harness/compute-fixtures.js';
+import { createActiveImage, createFlavor, novaError, startFakeComputeCloud, waitForServer } from '../../../test/harness/compute-fixtures.js';
 import { createMemberUser, type MemberUser } from '../../../test/harness/member-user.js';
-import type { TestCloud, TestResponse } from '../../../test/harness/test-cloud.js';
+import type { TestCloud } from '../../../test/harness/test-cloud.js';
 import type { ComputeDb } from '../compute.tables.js';
 
 const ver = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
 const MICRO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
 
 /** Asserts Nova's error body `{"<name>": {"code", "message"}}` and returns the message. */
-function novaError(res: TestResponse, status: number, name: string): string {
-  assert.equal(res.status, status, res.text);
-  assert.deepEqual(Object.keys(res.body), [name], res.text);
-  assert.equal(res.body[name].code, status);
-  assert.equal(typeof res.body[name].message, 'string');
-  return res.body[name].message as string;
-}
-
 describe('POST /servers', () => {
   let t: TestCloud;
   let db: ComputeDb;

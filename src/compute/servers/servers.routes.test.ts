@@ -3,18 +3,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { createActiveImage, createFlavor, startFakeComputeCloud, waitForServer } from '../../../test/harness/compute-fixtures.js';
+import { createActiveImage, createFlavor, novaError, startFakeComputeCloud, waitForServer } from '../../../test/harness/compute-fixtures.js';
 import { createMemberUser, type MemberUser } from '../../../test/harness/member-user.js';
 import type { TestCloud, TestResponse } from '../../../test/harness/test-cloud.js';
 
 const ver = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
-
-function novaError(res: TestResponse, status: number, name: string): string {
-  assert.equal(res.status, status, res.text);
-  assert.deepEqual(Object.keys(res.body), [name], res.text);
-  assert.equal(res.body[name].code, status);
-  return res.body[name].message as string;
-}
 
 const names = (res: TestResponse): string[] => res.body.servers.map((s: { name: string }) => s.name);
 

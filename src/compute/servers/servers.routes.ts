@@ -16,6 +16,7 @@ import { checkNotLocked, loadServer, serverExtras } from './server-load.js';
 import { serverLinks, serverView, type ViewContext } from './server-view.js';
 import { listServers, wantsAllTenants } from './servers.list.js';
 import { dispatchAction } from './server-action-dispatch.js';
+import { COMPUTE_BINARY, isServiceUp } from '../services/service-state.js';
 
 type Params = { server_id: string };
 
@@ -28,14 +29,13 @@ export function serverRoutes(ctx: ComputeContext): FastifyPluginAsync {
     const version = req.computeVersion ?? parseVersion(MIN_VERSION)!;
     let hostStatus: ViewContext['hostStatus'];
     if (has(version, 'hostStatus') && deps.policy.allows(auth, 'os_compute_api:servers:show:host_status', target(auth))) {
-      const services = await deps.db.selectFrom('compute_service').select(['host', 'disabled', 'forced_down', 'last_seen_up']).where('binary', '=', 'nova-compute').execute();
+      const services = await deps.db.selectFrom('compute_service').select(['host', 'disabled', 'forced_down', 'last_seen_up']).where('binary', '=', COMPUTE_BINARY).execute();
       const byHost = new Map(services.map((s) => [s.host, s]));
-      const downAfter = deps.config.compute.serviceDownSeconds * 1000;
       hostStatus = (host) => {
         if (!host) return '';
         const s = byHost.get(host);
         if (!s) return 'UNKNOWN';
-        if (s.forced_down || !s.last_seen_up || Date.now() - Date.parse(s.last_seen_up) > downAfter) return 'DOWN';
+        if (!isServiceUp(s, deps.config.compute.serviceDownSeconds)) return 'DOWN';
         return s.disabled ? 'MAINTENANCE' : 'UP';
       };
     }
