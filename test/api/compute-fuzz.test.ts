@@ -9,10 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/platform/config.js';
 import type { ComputeDb, ComputeTables } from '../../src/compute/compute.tables.js';
 import { FEATURES } from '../../src/compute/microversions.js';
-import { insertServer } from '../../src/compute/server-metadata/server-fixture.js';
 import { fuzzSeed, GARBAGE_IDS, GARBAGE_QUERIES, MALFORMED_JSON, Prng, setOwn, ValueGen } from '../harness/fuzz.js';
 import { createMemberUser } from '../harness/member-user.js';
 import { startTestCloud, type TestCloud } from '../harness/test-cloud.js';
+import { insertServer } from '../harness/compute-fixtures.js';
 
 const CASES_PER_ROUTE = Number(process.env.NUBIS_FUZZ_CASES ?? 12);
 const ANSWER_TIMEOUT_MS = 10_000;
