@@ -90,8 +90,6 @@ export function has(req: FastifyRequest | ApiVersion, feature: Feature): boolean
   return cmp(v, parseVersion(FEATURES[feature])!) >= 0;
 }
 
-/** Whether the request's microversion is at least `version` (for one-off checks in tests and tools). */
-export const atLeast = (v: ApiVersion, version: string): boolean => cmp(v, parseVersion(version)!) >= 0;
 
 /** Reads the version on every request of the compute scope and echoes it in the answer. */
 export function installMicroversions(app: FastifyInstance): void {

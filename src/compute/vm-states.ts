@@ -87,8 +87,3 @@ export const serverActions = {
 } as const satisfies Record<string, ActionRule>;
 
 export type ServerAction = keyof typeof serverActions;
-
-/** Task states a crashed conductor or agent can leave behind, and where each is resolved to on restart. */
-export function isTransitional(task: TaskState | null): boolean {
-  return task !== null;
-}

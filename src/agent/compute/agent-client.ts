@@ -4,6 +4,8 @@ import type { Bus } from '../../platform/bus/bus.js';
 import type { ConsoleAddress, GuestSpec, ImageRef, ObservedGuest, SnapshotTarget } from './driver.js';
 
 export const agentTopic = (host: string): string => `compute.${host}`;
+/** Where agents send their reports (hostReport, reconcile); served by the conductor. */
+export const CONDUCTOR_TOPIC = 'conductor';
 
 /** Long operations (downloads, boots, snapshots) get long timeouts; queries short ones. */
 const LONG = { timeoutMs: 30 * 60_000 };

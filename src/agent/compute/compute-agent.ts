@@ -5,10 +5,9 @@ import type { Bus, Subscription } from '../../platform/bus/bus.js';
 import type { ComputeConfig } from '../../platform/config.compute.js';
 import type { Logger } from '../../platform/logger.js';
 import { KeyedQueue } from '../../platform/keyed-queue.js';
-import { agentTopic } from './agent-client.js';
+import { agentTopic, CONDUCTOR_TOPIC } from './agent-client.js';
 import type { ComputeDriver } from './driver.js';
 
-const CONDUCTOR_TOPIC = 'conductor';
 
 export class ComputeAgent {
   private subscription?: Subscription;

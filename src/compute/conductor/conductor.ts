@@ -1,6 +1,7 @@
 // The conductor: the only writer of instance state outside the API. It runs each instance's
 // workflows one at a time (build, actions, delete), serves the agents' reports on topic
 // `conductor`, and reconciles what hosts show with what the database says.
+import { CONDUCTOR_TOPIC } from '../../agent/compute/agent-client.js';
 import type { AuthContext } from '../../platform/auth-context.js';
 import type { Subscription } from '../../platform/bus/bus.js';
 import type { ObservedGuest } from '../../agent/compute/driver.js';
@@ -18,7 +19,6 @@ import { POWER } from '../vm-states.js';
 import { hostAvailabilityZone } from '../aggregates/aggregate-hosts.js';
 import { COMPUTE_BINARY, isServiceUp } from '../services/service-state.js';
 
-export const CONDUCTOR_TOPIC = 'conductor';
 
 /** A failure recorded on the instance, shown as `fault` while it is in ERROR. */
 export const faultJson = (message: string, details?: string, code = 500): string =>

@@ -60,10 +60,10 @@ export function bootRecord(images: BootImages): BootRecord {
   return { image: imageRef(images.image), kernel: imageRef(images.kernel), ramdisk: imageRef(images.ramdisk), cmdline };
 }
 
-export interface Created { rows: InstanceRow[]; reservationId: string; adminPass: string; images: BootImages }
+export interface Created { rows: InstanceRow[]; reservationId: string; adminPass: string }
 
 export async function createServers(deps: ComputeDeps, auth: AuthContext, input: CreateInput, requestId: string,
-  canForceHost: boolean, admin: boolean): Promise<Created> {
+  canForceHost: boolean): Promise<Created> {
   if (!auth.projectId) throw forbidden('A project-scoped token is required to create servers.');
   const projectId = auth.projectId;
   // Nova's create turns FlavorNotFound into this message.
@@ -125,5 +125,5 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
       rows.push(row);
     }
   });
-  return { rows, reservationId, adminPass, images };
+  return { rows, reservationId, adminPass };
 }

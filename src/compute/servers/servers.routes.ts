@@ -59,7 +59,7 @@ export function serverRoutes(ctx: ComputeContext): FastifyPluginAsync {
       enforce(deps, auth, 'servers:create');
       const input = readCreateInput(req.body, req.computeVersion!);
       const canForce = deps.policy.allows(auth, 'os_compute_api:servers:create:forced_host', target(auth));
-      const created = await createServers(deps, auth, input, req.computeRequestId!, canForce, isAdmin(deps, auth));
+      const created = await createServers(deps, auth, input, req.computeRequestId!, canForce);
       for (const row of created.rows) ctx.conductor.build(row.uuid, req.computeRequestId!, token(req));
       if (input.returnReservationId) return reply.code(202).send({ reservation_id: created.reservationId });
       const first = created.rows[0]!;
