@@ -7,7 +7,7 @@ import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
 import { checkServerQuota } from '../quotas/quota-limits.js';
 import { serializeOn } from '../../platform/db/serialize.js';
 import { has, type ApiVersion } from '../microversions.js';
-import { bootRecord, checkImageFitsFlavor, loadBootImages } from './server-create.js';
+import { bootRecord, checkImageFitsFlavor, loadBootImages } from './boot-images.js';
 import { loadFlavorForBoot } from '../flavors/flavors.service.js';
 import { loadKeypair } from '../keypairs/keypairs.service.js';
 import { checkUserData, refId, validMetadata } from './server-create.input.js';

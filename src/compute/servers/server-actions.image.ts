@@ -7,7 +7,7 @@ import { systemMetadata } from '../conductor/guest-spec.js';
 import type { RequestSpec } from '../scheduler/request-spec.js';
 import { POWER } from '../vm-states.js';
 import { validMetadata } from './server-create.input.js';
-import { bootRecord, loadBootImages } from './server-create.js';
+import { bootRecord, loadBootImages } from './boot-images.js';
 import { agentOf, checkState, claimAndRun, flavorOf, specFor, type ActionRequest } from './server-actions.js';
 
 /** Creates the queued snapshot image and has the host upload the root disk into it. */
