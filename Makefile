@@ -3,7 +3,7 @@ SHELL := /bin/bash
 STATE_DIR ?= /var/lib/nubis
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: up build deps test test-unit test-postgres test-compat bench bench-identity bench-image clean
+.PHONY: up build deps test test-unit test-postgres test-compat bench bench-identity bench-image bench-network clean
 
 deps:
 	@scripts/install-deps.sh
@@ -32,12 +32,21 @@ bench: deps build
 	node dist/bench/scheduler/scheduler-bench.js
 	node dist/bench/compute/servers-bench.js
 	node dist/bench/compute/qemu-boot-bench.js
+	node dist/bench/network/tenant-throughput-bench.js
+	node dist/bench/network/port-programming-bench.js
+	node dist/bench/network/ports-api-bench.js
 
 bench-identity: deps build
 	node dist/bench/identity/identity-bench.js
 
 bench-image: deps build
 	node dist/bench/image/image-bench.js
+
+# The network figures (issue 5): the dataplane's (root: it makes namespaces), then the API's.
+bench-network: deps build
+	node dist/bench/network/tenant-throughput-bench.js
+	node dist/bench/network/port-programming-bench.js
+	node dist/bench/network/ports-api-bench.js
 
 clean:
 	rm -rf dist node_modules/.installed

@@ -20,6 +20,9 @@ APT_PACKAGES=(
   iproute2                 # `ip netns`, bridge and tap: the guest's private network in tests
   dnsmasq-base             # DHCP for that network (-base: the binary only, no system service)
   iputils-ping             # pings the guest from inside that network
+  # the network agent's dataplane (bridges, VXLAN, namespaces come with iproute2; dnsmasq serves DHCP):
+  nftables                 # nft: security groups (bridge family), router NAT and floating IPs
+  iputils-arping           # gratuitous ARP for floating IPs moved between ports
   # compute tests: keypairs are checked against the reference tools
   openssh-client           # ssh-keygen: fingerprints and reading the private keys Nubis generates
   openssl                  # reads the x509 certificates Nubis generates

@@ -14,6 +14,13 @@ import { computePolicy } from './compute/compute.policy.js';
 import { createCompute, type Compute } from './compute/compute.module.js';
 import { seedDefaultFlavors } from './compute/flavors/flavors.service.js';
 import { startComputeAgents, type RunningAgents } from './agent/compute/start-agents.js';
+import { networkMigrations } from './network/network.migrations.js';
+import { networkPolicy } from './network/network.policy.js';
+import { createNetwork, type Network } from './network/network.module.js';
+import { ensureDefaultExternalNetwork } from './network/dataplane/default-external-network.js';
+import { startNetworkAgent, type RunningNetworkAgent } from './agent/network/start-network-agent.js';
+import { DEFAULT_DOMAIN_ID } from './identity/domains/domains.service.js';
+import { createComputeNetworkAccess } from './network/compute-access.js';
 import type { Config } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
@@ -27,16 +34,19 @@ import { Policy, type PolicyRules } from './platform/policy/policy.js';
 import type { Platform } from './platform/platform.js';
 import type { ServiceModule } from './platform/service.js';
 
-export const MIGRATIONS = [...identityMigrations, ...imageMigrations, ...computeMigrations];
-export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy, ...imagePolicy, ...computePolicy };
+export const MIGRATIONS = [...identityMigrations, ...imageMigrations, ...computeMigrations, ...networkMigrations];
+export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy, ...imagePolicy, ...computePolicy, ...networkPolicy };
 
 export interface Cloud {
   readonly app: FastifyInstance;
   readonly platform: Platform;
   readonly identity: Identity;
   readonly compute: Compute;
+  readonly network: Network;
   /** This process's compute agents (none unless config.compute.driver is qemu or fake). */
   readonly agents: RunningAgents;
+  /** This process's network agent (none unless config.network.dataplane is linuxbridge). */
+  readonly networkAgent: RunningNetworkAgent;
   readonly bootstrap: BootstrapResult;
   /** Every route registered, HEAD included (for tests that must cover all of them). */
   readonly routes: readonly RouteEntry[];
@@ -73,8 +83,10 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
     const identity = createIdentity(platform);
     const image = createImage(platform);
     await image.recover();
-    const compute = createCompute(platform, image.access);
-    const services: ServiceModule[] = [identity.module, image.module, compute.module];
+    const network = createNetwork(platform);
+    // Compute reaches networking through its NetworkAccess (ports, addresses, metadata lookups).
+    const compute = createCompute(platform, image.access, createComputeNetworkAccess(network.ctx));
+    const services: ServiceModule[] = [identity.module, image.module, compute.module, network.module];
     const bootstrap = await bootstrapIdentity(identity.deps.db, config, services,
       opts.adminPassword ?? process.env.NUBIS_ADMIN_PASSWORD);
     await identity.tokens.purgeExpired();
@@ -116,14 +128,27 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
     }
     await app.ready();
     if (opts.seedFlavors) await seedDefaultFlavors(compute.ctx.deps.db);
+    // network (dataplane): the external network `nubis up` makes on first start.
+    if (config.network.defaultExternal) {
+      const adminProject = await identity.deps.db.selectFrom('project').select('id')
+        .where('name', '=', 'admin').where('domain_id', '=', DEFAULT_DOMAIN_ID).executeTakeFirstOrThrow();
+      await ensureDefaultExternalNetwork(network.ctx, adminProject.id);
+    }
     await compute.ctx.conductor.start();
-    const agents = await startComputeAgents(platform).catch(async (err) => { await compute.ctx.conductor.stop(); throw err; });
+    // network (dataplane): the sync after compute's conductor, the network agent after the compute agents.
+    await network.ctx.sync.start().catch(async (err) => { await compute.ctx.conductor.stop(); throw err; });
+    const agents = await startComputeAgents(platform)
+      .catch(async (err) => { await network.ctx.sync.stop(); await compute.ctx.conductor.stop(); throw err; });
+    const networkAgent = await startNetworkAgent(platform)
+      .catch(async (err) => { await agents.stop(); await network.ctx.sync.stop(); await compute.ctx.conductor.stop(); throw err; });
 
     return {
-      app, platform, identity, compute, agents, bootstrap, routes,
+      app, platform, identity, compute, network, agents, networkAgent, bootstrap, routes,
       async close() {
         clearInterval(purge);
+        await networkAgent.stop();
         await agents.stop();
+        await network.ctx.sync.stop();
         await compute.ctx.conductor.stop();
         await app.close();
         await bus.close();

@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Policy } from '../platform/policy/policy.js';
 import type { ComputeDb } from './compute.tables.js';
 import type { ImageAccess } from './image-access.js';
+import type { NetworkAccess } from './network-access.js';
 
 export interface ComputeDeps {
   readonly db: ComputeDb;
@@ -16,6 +17,8 @@ export interface ComputeDeps {
   readonly log: Logger;
   /** The image service as compute sees it (lookups with the caller's visibility, snapshots). */
   readonly images: ImageAccess;
+  /** The network service as compute sees it (ports of servers, addresses, metadata lookups). */
+  readonly network: NetworkAccess;
 }
 
 export const now = (): string => new Date().toISOString();

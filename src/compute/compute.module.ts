@@ -12,6 +12,7 @@ import { Conductor } from './conductor/conductor.js';
 import { flavorRoutes } from './flavors/flavors.routes.js';
 import { hypervisorRoutes } from './hypervisors/hypervisors.routes.js';
 import type { ImageAccess } from './image-access.js';
+import type { NetworkAccess } from './network-access.js';
 import { keypairRoutes } from './keypairs/keypairs.routes.js';
 import { installMicroversions } from './microversions.js';
 import { quotaRoutes } from './quotas/quotas.routes.js';
@@ -21,6 +22,7 @@ import { serverRoutes } from './servers/servers.routes.js';
 import { serverMetadataRoutes } from './server-metadata/server-metadata.routes.js';
 import { serverTagRoutes } from './server-tags/server-tags.routes.js';
 import { instanceActionRoutes } from './instance-actions/instance-actions.routes.js';
+import { interfaceRoutes } from './interfaces/interfaces.routes.js';
 import { serviceRoutes } from './services/services.routes.js';
 import { usageRoutes } from './usage/usage.routes.js';
 import { computeVersionRoutes } from './versions.routes.js';
@@ -31,16 +33,16 @@ export interface Compute {
 }
 
 /** Nova: the compute API under /compute (v2.1 at /compute/v2.1). */
-export function createCompute(platform: Platform, images: ImageAccess): Compute {
+export function createCompute(platform: Platform, images: ImageAccess, network: NetworkAccess): Compute {
   const deps: ComputeDeps = {
     db: platform.database.db as ComputeDb, policy: platform.policy, config: platform.config,
-    bus: platform.bus, log: platform.log, images,
+    bus: platform.bus, log: platform.log, images, network,
   };
   const partial = { deps, scheduler: createScheduler(deps), agent: agentFor(deps) } as { -readonly [K in keyof ComputeContext]: ComputeContext[K] };
   partial.conductor = new Conductor(partial);
   const ctx: ComputeContext = partial;
   const slices = [flavorRoutes, keypairRoutes, serverRoutes, aggregateRoutes, availabilityZoneRoutes, serviceRoutes,
-    hypervisorRoutes, quotaRoutes, usageRoutes, serverGroupRoutes, consoleRoutes, serverMetadataRoutes, serverTagRoutes, instanceActionRoutes];
+    hypervisorRoutes, quotaRoutes, usageRoutes, serverGroupRoutes, consoleRoutes, serverMetadataRoutes, serverTagRoutes, instanceActionRoutes, interfaceRoutes];
   const v21: FastifyPluginAsync = async (app) => {
     installMicroversions(app);
     for (const slice of slices) await app.register(slice(ctx));

@@ -43,7 +43,7 @@ export interface InstanceRow {
   /** '' or 'True'. */
   config_drive: string;
   access_ip_v4: string | null; access_ip_v6: string | null; progress: number;
-  /** JSON: "none" | "auto" | [{uuid?, port?, fixed_ip?}] as requested. */
+  /** JSON: "none", or the checked request (CheckedNetworks: NICs and security group ids) the build makes ports for. */
   networks: string;
   /** JSON object of scheduler hints as requested (group, same_host…). */
   scheduler_hints: string;

@@ -29,6 +29,7 @@ export const FEATURES = {
   limitsNoImageMeta: '2.39',
   usagePagination: '2.40',
   aggregateUuid: '2.41',
+  multinicRemoved: '2.44',
   createImageReturnsBody: '2.45',
   serverFlavorEmbedded: '2.47',
   standardDiagnostics: '2.48',

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadComputeConfig, type ComputeConfig, type ComputeFileConfig } from './config.compute.js';
+import { loadNetworkConfig, type NetworkConfig, type NetworkFileConfig } from './config.network.js';
 
 export interface Config {
   /** Where state lives: database, clouds.yaml, images, instances. */
@@ -24,6 +25,7 @@ export interface Config {
   /** disk_format imported images are converted to for the compute hosts (`qcow2`, `raw`), or null to keep it. */
   imageConvertTo: string | null;
   compute: ComputeConfig;
+  network: NetworkConfig;
 }
 
 /** What may be given on the command line; unset fields fall through to env, file, defaults. */
@@ -42,6 +44,7 @@ type FileConfig = Partial<{
   token_expiration: number; policy_file: string; log_level: string;
   image_quota_images: number; image_quota_bytes: number; image_convert_to: string;
   compute: ComputeFileConfig;
+  network: NetworkFileConfig;
 }>;
 
 function parseListen(listen: string): { host: string; port: number } {
@@ -87,6 +90,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (!Number.isInteger(expiration) || expiration < 60) {
     throw new Error('token expiration must be a whole number of seconds, at least 60');
   }
+  const compute = loadComputeConfig(file.compute, env);
   return {
     stateDir,
     host: listen.host,
@@ -101,6 +105,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     imageQuotaImages: quota('image_quota_images', env.NUBIS_IMAGE_QUOTA_IMAGES ?? file.image_quota_images ?? 100),
     imageQuotaBytes: quota('image_quota_bytes', env.NUBIS_IMAGE_QUOTA_BYTES ?? file.image_quota_bytes ?? 100 * 1024 ** 3),
     imageConvertTo: convertTo(env.NUBIS_IMAGE_CONVERT_TO ?? file.image_convert_to),
-    compute: loadComputeConfig(file.compute, env),
+    compute,
+    network: loadNetworkConfig(file.network, env, compute.host),
   };
 }

@@ -1,6 +1,7 @@
 // The error every service throws; each service maps it to its own OpenStack error body.
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `type`: a machine-readable error name for services whose body carries one (Neutron's NetworkNotFound…). */
+  constructor(readonly status: number, message: string, readonly type?: string) {
     super(message);
     this.name = 'ApiError';
   }

@@ -87,7 +87,10 @@ export async function startNubis(opts: StartOptions): Promise<NubisProcess> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const args = ['up', '--state-dir', opts.stateDir, '--listen', `127.0.0.1:${port}`];
   if (opts.database) args.push('--database', opts.database);
-  const child = spawn(NUBIS_BIN, args, { env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  // The network dataplane stays off unless the test turns it on (NUBIS_NETWORK_DATAPLANE=linuxbridge):
+  // servers started side by side must not each build the host's bridges and nftables table.
+  const env = cleanEnv({ NUBIS_NETWORK_DATAPLANE: 'none', ...opts.env });
+  const child = spawn(NUBIS_BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = capture(child);
   let spawnError: Error | undefined;
   child.once('error', (err) => { spawnError = err; });

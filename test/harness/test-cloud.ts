@@ -43,6 +43,8 @@ export async function startTestCloud(overrides: Partial<Config> = {}): Promise<T
     // No compute agent unless a test asks for one (`compute: {...driver: 'fake'}`): tests that set
     // up hosts by inserting rows see only their own.
     compute: { ...loadConfig({ stateDir }, {}).compute, driver: 'none', ...(overrides.compute ?? {}) },
+    // No dataplane agent either (API tests), and no external network made at start.
+    network: { ...loadConfig({ stateDir }, {}).network, dataplane: 'none', defaultExternal: null, ...(overrides.network ?? {}) },
   };
   const cloud = await createCloud(config, { adminPassword: ADMIN_PASSWORD, logger: pino({ level: 'silent' }) });
 

@@ -1,7 +1,7 @@
 // The control plane's typed handle on one host's compute agent: each method is a bus call to
 // topic `compute.<host>` whose method name and argument object mirror ComputeDriver.
 import type { Bus } from '../../platform/bus/bus.js';
-import type { ConsoleAddress, GuestSpec, ImageRef, ObservedGuest, SnapshotTarget } from './driver.js';
+import type { ConsoleAddress, GuestNic, GuestSpec, ImageRef, ObservedGuest, SnapshotTarget } from './driver.js';
 
 export const agentTopic = (host: string): string => `compute.${host}`;
 /** Where agents send their reports (hostReport, reconcile); served by the conductor. */
@@ -38,4 +38,7 @@ export class AgentClient {
   vncAddress(uuid: string) { return this.call<ConsoleAddress>('vncAddress', { uuid }, false); }
   diagnostics(uuid: string) { return this.call<Record<string, unknown>>('diagnostics', { uuid }, false); }
   observe() { return this.call<ObservedGuest[]>('observe', {}, false); }
+  attachInterface(uuid: string, nic: GuestNic) { return this.call<void>('attachInterface', { uuid, nic }, false); }
+  /** Long: the guest may take its time to release the device. */
+  detachInterface(uuid: string, nic: GuestNic) { return this.call<void>('detachInterface', { uuid, nic }); }
 }

@@ -91,6 +91,8 @@ export class ComputeAgent {
       revertResize: () => d.revertResize(a.spec, Boolean(a.powerOn)),
       rescue: () => d.rescue(a.spec, a.rescueImage),
       unrescue: () => d.unrescue(a.spec),
+      attachInterface: () => d.attachInterface(a.uuid, a.nic),
+      detachInterface: () => d.detachInterface(a.uuid, a.nic),
     };
     const op = ops[method];
     if (!op) throw new Error(`compute agent has no method ${method}`);

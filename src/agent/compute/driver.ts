@@ -25,6 +25,9 @@ export interface ConfigDriveSpec {
   vendorData: Record<string, unknown>;
 }
 
+/** A guest NIC: the tap the network agent made for its port, and the port's MAC. */
+export interface GuestNic { tap: string; mac: string; bridge?: string }
+
 /** Everything needed to (re)create a guest; sent whole on every call that may start QEMU. */
 export interface GuestSpec {
   uuid: string;
@@ -46,7 +49,7 @@ export interface GuestSpec {
   /** Token for the image service (the requesting user's, as Nova uses). */
   authToken: string;
   /** Network interfaces (filled by the networking service; empty for `--nic none`). */
-  nics: Array<{ tap: string; mac: string; bridge?: string }>;
+  nics: GuestNic[];
 }
 
 export interface ObservedGuest {
@@ -120,4 +123,11 @@ export interface ComputeDriver {
   diagnostics(uuid: string): Promise<Record<string, unknown>>;
   /** Guests as the host reports them (processes, sockets), never as the database remembers them. */
   observe(): Promise<ObservedGuest[]>;
+  /**
+   * Adds a NIC (its tap already exists): hot-plugged if the guest runs, and kept for every later
+   * boot. Resolves if the NIC is already there.
+   */
+  attachInterface(uuid: string, nic: GuestNic): Promise<void>;
+  /** Removes a NIC (unplugged once the guest released it, if running); resolves if it is not there. */
+  detachInterface(uuid: string, nic: GuestNic): Promise<void>;
 }

@@ -11,13 +11,14 @@ import type { ComputeContext } from '../context.js';
 import type { InstanceRow } from '../compute.tables.js';
 import { finishAction, finishEvent, startAction, startEvent, type ActionRef } from '../instance-actions/action-log.js';
 import { NoValidHost, type RequestSpec } from '../scheduler/request-spec.js';
-import { guestSpec, metadataOf, systemMetadata } from './guest-spec.js';
+import { guestSpec, metadataOf, requestedNetworks, serverPorts, systemMetadata } from './guest-spec.js';
 import { heartbeat, recordHostReport, type HostReport } from './host-reports.js';
 import { KeyedQueue } from '../../platform/keyed-queue.js';
 import { planReconcile } from './reconcile-plan.js';
 import { POWER } from '../vm-states.js';
 import { hostAvailabilityZone } from '../aggregates/aggregate-hosts.js';
 import { COMPUTE_BINARY, isServiceUp } from '../services/service-state.js';
+import { serveMetadata } from '../metadata/metadata-service.js';
 
 
 /** A failure recorded on the instance, shown as `fault` while it is in ERROR. */
@@ -30,6 +31,7 @@ export class Conductor {
   /** Each instance's workflows, one at a time; reconciliation leaves busy instances alone. */
   readonly queue = new KeyedQueue();
   private subscription?: Subscription;
+  private metadataSubscription?: Subscription;
   private timer?: NodeJS.Timeout;
   private readonly deps: ComputeDeps;
 
@@ -43,6 +45,8 @@ export class Conductor {
       if (method === 'reconcile') return this.reconcile(args as { host: string; observed: ObservedGuest[] });
       throw new Error(`conductor has no method ${method}`);
     });
+    // The metadata service answers the network agents' proxies for as long as the conductor runs.
+    this.metadataSubscription = await serveMetadata(this.deps);
     const beat = async () => {
       for (const binary of ['nova-conductor', 'nova-scheduler']) await heartbeat(this.deps.db, this.deps.config.compute.host, binary, binary.slice(5));
     };
@@ -56,6 +60,7 @@ export class Conductor {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.subscription?.unsubscribe();
+    await this.metadataSubscription?.unsubscribe();
     await this.queue.idle();
   }
 
@@ -127,12 +132,29 @@ export class Conductor {
       if (!claimed) { await this.ctx.scheduler.release(uuid); return; }
       await startEvent(db, action, 'compute__do_build_and_run_instance', placement.host);
       const agent = this.ctx.agent(placement.host);
+      // Ports are made once (the first attempt) and then follow the build from host to host.
       try {
-        await agent.spawn(guestSpec(row, await metadataOf(db, uuid), token));
+        sys.ports = await this.deps.network.allocatePorts({ uuid, projectId: row.project_id, zone }, requestedNetworks(row), sys.ports ?? []);
+      } catch (err) {
+        const message = `Build of instance ${uuid} aborted: ${errText(err)}`;
+        await this.ctx.scheduler.release(uuid);
+        await finishEvent(db, action, 'compute__do_build_and_run_instance', message);
+        await this.update(uuid, { vm_state: 'error', task_state: null, host: null, node: null, fault: faultJson(message),
+          system_metadata: JSON.stringify(sys) }, 'spawning');
+        await finishAction(db, action, message);
+        return;
+      }
+      await this.update(uuid, { system_metadata: JSON.stringify(sys) }, 'spawning');
+      const portIds = sys.ports.map((p) => p.id);
+      try {
+        await this.deps.network.bindPorts(portIds, placement.host);
+        const net = await this.deps.network.guestNetwork(portIds);
+        await agent.spawn(guestSpec(row, await metadataOf(db, uuid), token, undefined, net));
       } catch (err) {
         lastError = `${placement.host}: ${errText(err)}`;
         this.deps.log.warn({ uuid, host: placement.host, err: errText(err) }, 'spawn failed; rescheduling');
         await agent.destroy(uuid).catch(() => undefined);
+        await this.deps.network.unbindPorts(portIds).catch(() => undefined);
         await this.ctx.scheduler.release(uuid);
         this.ctx.scheduler.recordBuildFailure(placement.host);
         await finishEvent(db, action, 'compute__do_build_and_run_instance', lastError);
@@ -183,6 +205,9 @@ export class Conductor {
       if (action) await finishEvent(db, action, 'compute_terminate_instance');
     }
     await this.ctx.scheduler.release(uuid);
+    // Ports Nubis made for the server go with it; ports the user passed are unbound and kept.
+    await this.deps.network.releasePorts(serverPorts(row))
+      .catch((err) => this.deps.log.warn({ uuid, err: errText(err) }, 'releasing the server\'s ports failed'));
     const ts = now();
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('compute_instance').set({

@@ -3,6 +3,8 @@
 import type { ConfigDriveSpec, GuestSpec, ImageRef } from '../../agent/compute/driver.js';
 import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
 import { json } from '../common.js';
+import { metaData } from '../metadata/meta-data.js';
+import type { CheckedNetworks, GuestNetwork, NetworkAccess, ServerPort } from '../network-access.js';
 
 /** What the instance booted from, recorded in system_metadata.boot so later actions need no lookups. */
 export interface BootRecord { image: ImageRef | null; kernel: ImageRef | null; ramdisk: ImageRef | null; cmdline: string | null }
@@ -15,33 +17,43 @@ export interface SystemMetadata {
   rescue_image?: ImageRef;
   /** Hosts where earlier attempts of the current build failed. */
   failed_hosts?: string[];
+  /** The ports the server holds, in NIC order. */
+  ports?: ServerPort[];
 }
 
 export const systemMetadata = (row: InstanceRow): SystemMetadata => json<SystemMetadata>(row.system_metadata, {});
 
-function configDrive(row: InstanceRow, metadata: Record<string, string>): ConfigDriveSpec {
-  const keys = row.key_name && row.key_data ? [{ name: row.key_name, type: 'ssh', data: row.key_data }] : [];
-  return {
-    metaData: {
-      uuid: row.uuid, name: row.name, hostname: row.hostname, launch_index: row.launch_index,
-      availability_zone: row.availability_zone ?? 'nova', project_id: row.project_id,
-      meta: metadata, public_keys: Object.fromEntries(keys.map((k) => [k.name, k.data])), keys, devices: [],
-    },
-    userData: row.user_data,
-    networkData: { links: [], networks: [], services: [] },
-    vendorData: {},
-  };
+function configDrive(row: InstanceRow, metadata: Record<string, string>, net: GuestNetwork): ConfigDriveSpec {
+  return { metaData: metaData(row, metadata), userData: row.user_data, networkData: net.networkData, vendorData: {} };
 }
 
-export function guestSpec(row: InstanceRow, metadata: Record<string, string>, token: string, flavorOverride?: InstanceFlavor): GuestSpec {
+const NO_NETWORK: GuestNetwork = { nics: [], networkData: { links: [], networks: [], services: [] } };
+
+/** The ports the server holds, in NIC order (recorded by the build and by interface attach/detach). */
+export const serverPorts = (row: InstanceRow): ServerPort[] => systemMetadata(row).ports ?? [];
+
+/** The request the API checked (none for `networks: none`). */
+export function requestedNetworks(row: InstanceRow): CheckedNetworks {
+  const v = json<CheckedNetworks | 'none'>(row.networks, 'none');
+  return v === 'none' || typeof v !== 'object' || !Array.isArray(v.nics) ? { nics: [], securityGroupIds: [] } : v;
+}
+
+/** The guest's NICs and network_data.json from its ports as they are now. */
+export async function guestNetworkOf(network: NetworkAccess, row: InstanceRow): Promise<GuestNetwork> {
+  const ports = serverPorts(row);
+  return ports.length ? network.guestNetwork(ports.map((p) => p.id)) : NO_NETWORK;
+}
+
+export function guestSpec(row: InstanceRow, metadata: Record<string, string>, token: string, flavorOverride?: InstanceFlavor,
+  net: GuestNetwork = NO_NETWORK): GuestSpec {
   const flavor = flavorOverride ?? json<InstanceFlavor>(row.flavor, {} as InstanceFlavor);
   const boot = systemMetadata(row).boot ?? { image: null, kernel: null, ramdisk: null, cmdline: null };
   return {
     uuid: row.uuid, name: row.name, hostname: row.hostname,
     vcpus: flavor.vcpus, memoryMb: flavor.ram, rootGb: flavor.disk, ephemeralGb: flavor.ephemeral, swapMb: flavor.swap,
     image: boot.image, kernel: boot.kernel, ramdisk: boot.ramdisk, cmdline: boot.cmdline,
-    configDrive: row.config_drive === 'True' ? configDrive(row, metadata) : null,
-    authToken: token, nics: [],
+    configDrive: row.config_drive === 'True' ? configDrive(row, metadata, net) : null,
+    authToken: token, nics: net.nics,
   };
 }
 

@@ -1,6 +1,7 @@
 // Which body key of POST /servers/{id}/action runs which action, under which policy rule, and
 // what each answers (202 mostly; rebuild the server, rescue the password, createImage the image).
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { badRequest } from '../../platform/errors.js';
 import type { InstanceRow } from '../compute.tables.js';
 import { enforce, target } from '../common.js';
@@ -73,6 +74,17 @@ const ACTIONS: Record<string, { rule: string; lockExempt?: boolean; handler: Han
   unshelve: { rule: 'os-shelve:unshelve', handler: async (r, row, args) => { await unshelve(r, row, args); return accepted; } },
   rescue: { rule: 'os-rescue', handler: async (r, row, args) => ({ status: 200, body: { adminPass: await rescue(r, row, args) } }) },
   unrescue: { rule: 'os-unrescue', handler: async (r, row) => { await unrescue(r, row); return accepted; } },
+  removeFixedIp: {
+    // Legacy multinic (removed in 2.44, where os-interface replaces it): `openstack server remove fixed ip`.
+    rule: 'os-multinic',
+    handler: async (r, row, args, v) => {
+      if (has(v, 'multinicRemoved')) throw unknownAction('removeFixedIp');
+      const address = (args as { address?: unknown } | null)?.address;
+      if (typeof address !== 'string' || !isIP(address)) throw badRequest("Invalid input for field/attribute address. Value: must be an IP address");
+      if (!(await r.ctx.deps.network.removeFixedIp(row.uuid, address))) throw badRequest(`Instance ${row.uuid} doesn't have fixed IP '${address}'.`);
+      return accepted;
+    },
+  },
   'os-resetState': { rule: 'os-admin-actions:reset_state', lockExempt: true, handler: async (r, row, args) => { await resetState(r, row, args); return accepted; } },
 };
 

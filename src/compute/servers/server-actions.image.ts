@@ -3,7 +3,7 @@
 import { badRequest } from '../../platform/errors.js';
 import type { InstanceRow } from '../compute.tables.js';
 import { json } from '../common.js';
-import { systemMetadata } from '../conductor/guest-spec.js';
+import { serverPorts, systemMetadata } from '../conductor/guest-spec.js';
 import type { RequestSpec } from '../scheduler/request-spec.js';
 import { POWER } from '../vm-states.js';
 import { validMetadata } from './server-create.input.js';
@@ -67,6 +67,8 @@ export async function shelve(r: ActionRequest, row: InstanceRow): Promise<void> 
       }
       await agent.destroy(fresh.uuid);
       await r.ctx.scheduler.release(fresh.uuid);
+      // Offloaded: the ports stay the server's but belong to no host until unshelve binds them again.
+      await r.ctx.deps.network.unbindPorts(serverPorts(fresh).map((p) => p.id));
       return {
         power: POWER.NOSTATE,
         set: { host: null, node: null, system_metadata: JSON.stringify({ ...systemMetadata(fresh), shelved_image_id: imageId }) },
@@ -95,10 +97,13 @@ export async function unshelve(r: ActionRequest, row: InstanceRow, body: unknown
     const placement = await r.ctx.scheduler.selectAndClaim(spec);
     const booted = { ...fresh, host: placement.host, node: placement.nodeId,
       system_metadata: JSON.stringify({ ...sys, boot: { ...bootRecord(images), cmdline: sys.boot?.cmdline ?? null } }) } as InstanceRow;
+    const portIds = serverPorts(fresh).map((p) => p.id);
     try {
+      await r.ctx.deps.network.bindPorts(portIds, placement.host);
       await r.ctx.agent(placement.host).spawn(await specFor(r, booted));
     } catch (err) {
       await r.ctx.agent(placement.host).destroy(fresh.uuid).catch(() => undefined);
+      await r.ctx.deps.network.unbindPorts(portIds).catch(() => undefined);
       await r.ctx.scheduler.release(fresh.uuid);
       throw err;
     }

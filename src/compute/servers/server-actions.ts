@@ -10,7 +10,7 @@ import type { ComputeContext } from '../context.js';
 import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
 import type { Conductor } from '../conductor/conductor.js';
 import { faultJson } from '../conductor/conductor.js';
-import { guestSpec, metadataOf } from '../conductor/guest-spec.js';
+import { guestNetworkOf, guestSpec, metadataOf } from '../conductor/guest-spec.js';
 import { finishAction, finishEvent, startEvent } from '../instance-actions/action-log.js';
 import { POWER, serverActions, type PowerState, type ServerAction, type VmState } from '../vm-states.js';
 import { checkNotLocked, loadServer } from './server-load.js';
@@ -98,7 +98,7 @@ export function checkState(row: InstanceRow, action: ServerAction): void {
 const flavorOf = (row: InstanceRow): InstanceFlavor => json<InstanceFlavor>(row.flavor, {} as InstanceFlavor);
 
 export async function specFor(r: ActionRequest, row: InstanceRow, flavor?: InstanceFlavor) {
-  return guestSpec(row, await metadataOf(r.ctx.deps.db, row.uuid), r.token, flavor);
+  return guestSpec(row, await metadataOf(r.ctx.deps.db, row.uuid), r.token, flavor, await guestNetworkOf(r.ctx.deps.network, row));
 }
 
 function agentOf(r: ActionRequest, row: InstanceRow) {

@@ -20,7 +20,10 @@ export interface CreateInput {
   minCount: number;
   maxCount: number;
   returnReservationId: boolean;
-  networks: 'none' | 'auto' | Array<Record<string, string>>;
+  /** 'legacy': the key was absent below 2.37 (every usable network; none is fine). */
+  networks: 'none' | 'auto' | 'legacy' | Array<Record<string, string>>;
+  /** Security group names (or ids) asked for; empty = the project's default. */
+  securityGroups: string[];
   configDrive: boolean;
   description: string | null;
   tags: string[];
@@ -29,10 +32,10 @@ export interface CreateInput {
   hints: Record<string, unknown>;
 }
 
-const IGNORED = new Set(['adminPass', 'OS-DCF:diskConfig', 'personality', 'security_groups', 'block_device_mapping',
+const IGNORED = new Set(['adminPass', 'OS-DCF:diskConfig', 'personality', 'block_device_mapping',
   'trusted_image_certificates', 'max_count', 'min_count', 'return_reservation_id']);
 const KNOWN = new Set(['name', 'imageRef', 'flavorRef', 'key_name', 'user_data', 'metadata', 'availability_zone',
-  'networks', 'config_drive', 'description', 'tags', 'accessIPv4', 'accessIPv6', 'block_device_mapping_v2', ...IGNORED]);
+  'networks', 'config_drive', 'description', 'tags', 'accessIPv4', 'accessIPv6', 'block_device_mapping_v2', 'security_groups', ...IGNORED]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const field = (name: string, why: string) => badRequest(`Invalid input for field/attribute ${name}. Value: ${why}`);
@@ -65,7 +68,7 @@ export function validMetadata(v: unknown, name = 'metadata'): Record<string, str
 function networks(v: unknown, version: ApiVersion): CreateInput['networks'] {
   if (v === undefined) {
     if (has(version, 'networksAutoNone')) throw badRequest("Invalid input for field/attribute networks. Value: 'networks' is a required property");
-    return 'auto';
+    return 'legacy';
   }
   // openstackclient sends the string even below 2.37, so it is accepted at every version.
   if (v === 'none' || v === 'auto') return v;
@@ -76,8 +79,23 @@ function networks(v: unknown, version: ApiVersion): CreateInput['networks'] {
       if (!['uuid', 'port', 'fixed_ip', 'tag'].includes(k)) throw field('networks', `additional property '${k}' is not allowed`);
       if (typeof val !== 'string') throw field('networks', `${k} must be a string`);
     }
+    const fixed = (n as Record<string, string>).fixed_ip;
+    if (fixed !== undefined && !isIP(fixed)) throw field('fixed_ip', `${fixed}. '${fixed}' is not a 'ipv4'`);
     return n as Record<string, string>;
   });
+}
+
+/** `security_groups: [{name}]`, as Nova's schema: names of at most 255 characters, duplicates dropped. */
+function securityGroups(v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw field('security_groups', `${JSON.stringify(v)} is not of type 'array'`);
+  const names: string[] = [];
+  for (const g of v) {
+    if (!isObject(g) || Object.keys(g).some((k) => k !== 'name')) throw field('security_groups', `${JSON.stringify(g)} must be an object with only 'name'`);
+    if (typeof g.name !== 'string' || g.name.trim() === '' || g.name.length > 255) throw field('security_groups', `${JSON.stringify(g.name)} is not a valid name`);
+    if (!names.includes(g.name)) names.push(g.name);
+  }
+  return names;
 }
 
 function configDrive(v: unknown): boolean {
@@ -161,6 +179,7 @@ export function readCreateInput(body: unknown, version: ApiVersion): CreateInput
     availabilityZone, forcedHost, minCount, maxCount,
     returnReservationId: rri === true || String(rri).toLowerCase() === 'true',
     networks: networks(s.networks, version),
+    securityGroups: securityGroups(s.security_groups),
     configDrive: configDrive(s.config_drive),
     description: stringField(s, 'description', 255),
     tags: s.tags === undefined ? [] : [...new Set(validateTags(s.tags))],

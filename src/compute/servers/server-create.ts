@@ -34,10 +34,10 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
   if (input.availabilityZone !== null && !(await zoneExists(deps.db, input.availabilityZone))) {
     throw badRequest('The requested availability zone is not available');
   }
-  if (Array.isArray(input.networks) && input.networks.length > 0) {
-    const n = input.networks[0]!;
-    throw badRequest(n.port ? `Port ${n.port} could not be found.` : `Network ${n.uuid ?? ''} could not be found.`);
-  }
+  // Networks, ports, fixed IPs and security groups are checked now (Nova's 400/409s), ports are
+  // made by the conductor once a host is chosen.
+  const requested = input.networks === 'none' ? 'none'
+    : await deps.network.checkRequest(auth, input.networks, input.securityGroups, input.maxCount);
   const groupId = typeof input.hints.group === 'string' ? input.hints.group.toLowerCase() : null;
   await checkMetadataQuota(deps.db, deps.config.compute, projectId, Object.keys(input.metadata).length);
 
@@ -70,7 +70,7 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
         vm_state: 'building', task_state: 'scheduling', power_state: 0, locked: 0, locked_by: null,
         launch_index: i, reservation_id: reservationId, hostname: hostnameFrom(name),
         config_drive: input.configDrive ? 'True' : '', access_ip_v4: input.accessIPv4, access_ip_v6: input.accessIPv6,
-        progress: 0, networks: JSON.stringify(input.networks), scheduler_hints: JSON.stringify(input.hints),
+        progress: 0, networks: JSON.stringify(requested), scheduler_hints: JSON.stringify(input.hints),
         system_metadata: JSON.stringify({ forced_host: input.forcedHost, image_properties: images.image.properties, boot: bootRecord(images) }),
         fault: null, created_at: ts, updated_at: ts, launched_at: null, terminated_at: null, deleted_at: null, deleted: 0,
       };

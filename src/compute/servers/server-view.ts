@@ -6,6 +6,8 @@ import { has } from '../microversions.js';
 import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
 import { isoMicro, isoSeconds, json } from '../common.js';
 import { serverStatus } from '../vm-states.js';
+import type { ServerNetworkView } from '../network-access.js';
+import { requestedNetworks } from '../conductor/guest-spec.js';
 
 export interface ViewContext {
   version: ApiVersion;
@@ -19,7 +21,12 @@ export interface ViewContext {
   hostStatus?: (host: string | null) => string;
 }
 
-export interface ServerExtras { metadata: Record<string, string>; tags: string[] }
+export interface ServerExtras {
+  metadata: Record<string, string>;
+  tags: string[];
+  /** Addresses and security groups from the server's ports (absent: none). */
+  network?: ServerNetworkView;
+}
 
 /** Nova's hostId: an opaque per-project hash of the host, so tenants can tell co-location apart. */
 export const hostId = (projectId: string, host: string | null): string => {
@@ -78,7 +85,7 @@ export function serverView(row: InstanceRow, extras: ServerExtras, ctx: ViewCont
       : { id: row.flavor_id, links: [{ rel: 'bookmark', href: `${ctx.base}/flavors/${row.flavor_id}` }] },
     created: isoSeconds(row.created_at),
     updated: isoSeconds(row.updated_at),
-    addresses: {},
+    addresses: extras.network?.addresses ?? {},
     accessIPv4: row.access_ip_v4 ?? '',
     accessIPv6: row.access_ip_v6 ?? '',
     links: serverLinks(ctx.base, row.uuid),
@@ -94,7 +101,10 @@ export function serverView(row: InstanceRow, extras: ServerExtras, ctx: ViewCont
     'os-extended-volumes:volumes_attached': [],
   };
   if (status === 'BUILD' || status === 'ACTIVE') body.progress = row.progress;
-  if (row.networks !== '"none"' && json(row.networks, 'none') !== 'none') body.security_groups = [{ name: 'default' }];
+  // Nova shows the groups of the server's ports, and the key only when it has networking.
+  const groups = extras.network?.securityGroups ?? [];
+  if (groups.length) body.security_groups = groups.map((name) => ({ name }));
+  else if (requestedNetworks(row).nics.length) body.security_groups = [{ name: 'default' }];
   const fault = faultView(row, ctx.admin);
   if (fault) body.fault = fault;
   if (ctx.admin) {

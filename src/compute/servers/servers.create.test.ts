@@ -44,6 +44,9 @@ describe('POST /servers', () => {
   }
 
   it('answers 202 with id, links, adminPass, diskConfig and Location; the build reaches ACTIVE on a host', async () => {
+    // `auto` with one network of the project's own: the server boots on it.
+    const net = await t.request('POST', '/network/v2.0/networks', { token: member.token, body: { network: { name: 'nb-sc-net' } } });
+    await t.request('POST', '/network/v2.0/subnets', { token: member.token, body: { subnet: { network_id: net.body.network.id, cidr: '10.1.0.0/24', ip_version: 4 } } });
     const res = await create(member.token, { name: 'nb-sc-one', networks: 'auto' });
     assert.equal(res.status, 202, res.text);
     const s = res.body.server;

@@ -108,8 +108,7 @@ export async function listServers(deps: ComputeDeps, auth: AuthContext, q: Query
   let rows = await query.execute();
   const name = one(q, 'name');
   if (name !== undefined) { const re = pyRegex(name); rows = rows.filter((r) => re.test(r.name)); }
-  const ip = one(q, 'ip');
-  if (ip !== undefined) rows = []; // no addresses until networking lands
+  rows = await filterByAddress(deps, rows, one(q, 'ip'), one(q, 'ip6'));
   const marker = one(q, 'marker');
   if (marker !== undefined) {
     const i = rows.findIndex((r) => r.uuid === marker);
@@ -121,3 +120,15 @@ export async function listServers(deps: ComputeDeps, auth: AuthContext, q: Query
   return { rows: page, next: limit > 0 && page.length === limit && rows.length > limit ? page[page.length - 1]!.uuid : null };
 }
 
+
+/** Nova's `ip`/`ip6` filters: a regular expression matched against the server's addresses of that version. */
+async function filterByAddress(deps: ComputeDeps, rows: InstanceRow[], ip: string | undefined, ip6: string | undefined): Promise<InstanceRow[]> {
+  if (ip === undefined && ip6 === undefined) return rows;
+  const re4 = ip === undefined ? null : pyRegex(ip);
+  const re6 = ip6 === undefined ? null : pyRegex(ip6);
+  const views = await deps.network.serverViews(rows.map((r) => ({ uuid: r.uuid, portIds: [] })));
+  return rows.filter((r) => {
+    const addrs = Object.values(views.get(r.uuid)?.addresses ?? {}).flat();
+    return (!re4 || addrs.some((a) => a.version === 4 && re4.test(a.addr))) && (!re6 || addrs.some((a) => a.version === 6 && re6.test(a.addr)));
+  });
+}

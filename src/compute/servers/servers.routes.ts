@@ -16,6 +16,7 @@ import { checkNotLocked, loadServer, serverExtras } from './server-load.js';
 import { serverLinks, serverView, type ViewContext } from './server-view.js';
 import { listServers, wantsAllTenants } from './servers.list.js';
 import { dispatchAction } from './server-action-dispatch.js';
+import { serverPorts } from '../conductor/guest-spec.js';
 import { COMPUTE_BINARY, isServiceUp } from '../services/service-state.js';
 
 type Params = { server_id: string };
@@ -48,7 +49,8 @@ export function serverRoutes(ctx: ComputeContext): FastifyPluginAsync {
   async function views(req: FastifyRequest, auth: AuthContext, rows: InstanceRow[]) {
     const vc = await viewContext(req, auth);
     const extras = await serverExtras(deps, rows.map((r) => r.uuid));
-    return rows.map((r) => serverView(r, extras.get(r.uuid)!, vc));
+    const nets = await deps.network.serverViews(rows.map((r) => ({ uuid: r.uuid, portIds: serverPorts(r).map((p) => p.id) })));
+    return rows.map((r) => serverView(r, { ...extras.get(r.uuid)!, network: nets.get(r.uuid) }, vc));
   }
 
   const token = (req: FastifyRequest) => String(req.headers['x-auth-token'] ?? '');
@@ -66,7 +68,7 @@ export function serverRoutes(ctx: ComputeContext): FastifyPluginAsync {
       const server: Record<string, unknown> = {
         id: first.uuid, links: serverLinks(base, first.uuid), 'OS-DCF:diskConfig': 'MANUAL', adminPass: created.adminPass,
       };
-      if (input.networks !== 'none') server.security_groups = [{ name: 'default' }];
+      if (input.networks !== 'none') server.security_groups = (input.securityGroups.length ? input.securityGroups : ['default']).map((name) => ({ name }));
       return reply.code(202).header('location', `${base}/v2.1/servers/${first.uuid}`).send({ server });
     });
 

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from './run.js';
+import { run } from '../../platform/run.js';
 
 const MBR = '/usr/lib/syslinux/mbr/mbr.bin'; // syslinux-common
 const MIB = 1024 * 1024;

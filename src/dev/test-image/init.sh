@@ -58,7 +58,7 @@ done
 # At most 4 discovers 1 s apart per NIC: no NIC or no DHCP server costs a few seconds, no more.
 # -b: without an answer udhcpc goes to the background and keeps trying, so a late server still works.
 for n in $nics; do
-  udhcpc -i "$n" -s /etc/udhcpc.script -t 4 -T 1 -A 3 -b -S -p "/run/udhcpc.$n.pid" >/dev/null 2>&1 &
+  udhcpc -i "$n" -s /etc/udhcpc.script -t 4 -T 1 -A 3 -b -S -O staticroutes -O mtu -p "/run/udhcpc.$n.pid" >/dev/null 2>&1 &
 done
 wait
 
@@ -83,12 +83,15 @@ fi
 if [ "$source" = none ] && [ -n "$(ips)" ]; then
   base=http://169.254.169.254/openstack/latest
   # `timeout`, not wget's own -T: Debian 12's busybox-static wget segfaults whenever -T is given.
-  if timeout 3 wget -q -O "$meta" "$base/meta_data.json" 2>/dev/null; then
-    source=metadata-service
-    timeout 3 wget -q -O "$udata" "$base/user_data" 2>/dev/null || rm -f "$udata"
-  else
+  # Three tries, as cloud-init retries: the first answer of a metadata service may be slow.
+  for try in 1 2 3; do
+    if timeout 3 wget -q -O "$meta" "$base/meta_data.json" 2>/dev/null; then
+      source=metadata-service
+      timeout 3 wget -q -O "$udata" "$base/user_data" 2>/dev/null || rm -f "$udata"
+      break
+    fi
     rm -f "$meta"
-  fi
+  done
 fi
 
 # Top-level string fields only; enough for "uuid" and "hostname" (no JSON parser in busybox).

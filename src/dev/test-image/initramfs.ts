@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from './run.js';
+import { run } from '../../platform/run.js';
 import type { GuestKernel } from './kernel-package.js';
 
 const BUSYBOX = '/bin/busybox'; // from busybox-static: the initramfs has no libc

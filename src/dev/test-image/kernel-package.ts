@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from './run.js';
+import { run } from '../../platform/run.js';
 import { GUEST_MODULES } from './modules.js';
 
 /** The kernel and modules the image is built from, unpacked from Debian's linux-image package. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTestImage, type TestImage } from './build-test-image.js';
 import { GuestNetwork } from './guest-network.js';
-import { run } from './run.js';
+import { run } from '../../platform/run.js';
 import { TestGuest, type TestGuestSpec } from './test-guest.js';
 
 const READY = /^NUBIS-GUEST-READY /;

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ApiError, statusTitles } from '../errors.js';
 
 /** Builds a service's own error body (Keystone, Nova, Neutron… each have one). */
-export type ErrorBodyFormat = (status: number, title: string, message: string) => unknown;
+export type ErrorBodyFormat = (status: number, title: string, message: string, type?: string) => unknown;
 
 /** Keystone's `{"error": {"code", "title", "message"}}`. */
 export const keystoneErrorBody: ErrorBodyFormat = (code, title, message) => ({ error: { code, title, message } });
@@ -31,8 +31,8 @@ function validationMessage(err: FastifyError & { validation?: AjvError[]; valida
 }
 
 /** Maps anything thrown in a route to a status and a message safe to show to the caller. */
-export function describeError(err: unknown): { status: number; message: string; internal: boolean } {
-  if (err instanceof ApiError) return { status: err.status, message: err.message, internal: false };
+export function describeError(err: unknown): { status: number; message: string; internal: boolean; type?: string } {
+  if (err instanceof ApiError) return { status: err.status, message: err.message, internal: false, type: err.type };
   const e = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (e?.validation) return { status: 400, message: validationMessage(e), internal: false };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
@@ -58,10 +58,10 @@ export function describeError(err: unknown): { status: number; message: string; 
  */
 export function installErrorHandling(app: FastifyInstance, format: ErrorBodyFormat): void {
   app.setErrorHandler((err, req, reply) => {
-    const { status, message, internal } = describeError(err);
+    const { status, message, internal, type } = describeError(err);
     if (internal) req.log.error({ err }, 'request failed');
     else req.log.debug({ status, message }, 'request refused');
-    const body = format(status, statusTitles[status] ?? 'Error', message);
+    const body = format(status, statusTitles[status] ?? 'Error', message, type);
     void reply.code(status).type('application/json').send(body);
   });
   app.setNotFoundHandler((req, reply) => {
@@ -93,3 +93,8 @@ const NOVA_FAULTS: Record<number, string> = {
   503: 'serviceUnavailable',
 };
 export const novaErrorBody: ErrorBodyFormat = (code, _title, message) => ({ [NOVA_FAULTS[code] ?? 'computeFault']: { code, message } });
+
+/** Neutron's `{"NeutronError": {"type", "message", "detail"}}`; `type` names the error (NetworkNotFound,
+ *  IpAddressAlreadyAllocated…), else webob's class name for the status (HTTPBadRequest…). */
+export const neutronErrorBody: ErrorBodyFormat = (code, title, message, type) =>
+  ({ NeutronError: { type: type ?? `HTTP${title.replace(/[^A-Za-z]/g, '')}`, message, detail: '' } });

@@ -1,7 +1,7 @@
 // A simulated host for scheduler and scale tests: guests are entries in a map, power changes are
 // immediate (or after `spawnMs`), nothing touches the machine. Never the answer to "does it work".
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ComputeDriver, ConsoleAddress, GuestSpec, HostInventory, ObservedGuest } from '../../driver.js';
+import type { ComputeDriver, ConsoleAddress, GuestNic, GuestSpec, HostInventory, ObservedGuest } from '../../driver.js';
 import { POWER, type PowerState } from '../../../../compute/vm-states.js';
 
 export interface FakeHostSize { vcpus: number; memoryMb: number; diskGb: number; spawnMs: number }
@@ -93,9 +93,24 @@ export class FakeDriver implements ComputeDriver {
   async diagnostics(uuid: string): Promise<Record<string, unknown>> {
     const g = this.get(uuid);
     return { state: g.power === POWER.RUNNING ? 'running' : 'shutdown', driver: 'fake', hypervisor: 'fake', hypervisor_os: 'linux',
-      uptime: 0, num_cpus: g.spec.vcpus, num_nics: 0, num_disks: 1, memory_details: { maximum: g.spec.memoryMb, used: 0 },
+      uptime: 0, num_cpus: g.spec.vcpus, num_nics: g.spec.nics.length, num_disks: 1, memory_details: { maximum: g.spec.memoryMb, used: 0 },
       cpu_details: [], nic_details: [], disk_details: [], config_drive: g.spec.configDrive !== null };
   }
+
+  async attachInterface(uuid: string, nic: GuestNic): Promise<void> {
+    const g = this.get(uuid);
+    if (!g.spec.nics.some((n) => n.tap === nic.tap)) g.spec = { ...g.spec, nics: [...g.spec.nics, nic] };
+  }
+
+  async detachInterface(uuid: string, nic: GuestNic): Promise<void> {
+    const g = this.get(uuid);
+    g.spec = { ...g.spec, nics: g.spec.nics.filter((n) => n.tap !== nic.tap) };
+  }
+
+  /** The NICs the guest has now (tests). */
+  nicsOf(uuid: string): GuestNic[] { return this.guests.get(uuid)?.spec.nics ?? []; }
+  /** The spec the guest was last (re)started with (tests). */
+  specOf(uuid: string): GuestSpec | undefined { return this.guests.get(uuid)?.spec; }
 
   async observe(): Promise<ObservedGuest[]> {
     return [...this.guests.entries()].map(([uuid, g]) => ({ uuid, power: g.power, attached: true }));

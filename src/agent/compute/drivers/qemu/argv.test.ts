@@ -55,8 +55,8 @@ describe('qemuArgv', () => {
       '-blockdev', `driver=file,filename=${D}/config-drive.iso,node-name=cdfile,read-only=on`,
       '-blockdev', 'driver=raw,file=cdfile,node-name=configdrive,read-only=on',
       '-device', 'ide-cd,drive=configdrive,bus=ide.1,unit=0,id=config-drive',
-      '-netdev', 'tap,id=net0,ifname=nbt-1234,script=no,downscript=no',
-      '-device', 'virtio-net-pci,netdev=net0,mac=fa:16:3e:00:00:01,id=nic0,romfile=',
+      '-netdev', 'tap,id=net-1234,ifname=nbt-1234,script=no,downscript=no',
+      '-device', 'virtio-net-pci,netdev=net-1234,mac=fa:16:3e:00:00:01,id=nic-1234,romfile=',
       '-incoming', `exec:cat '${D}/suspend.state'`,
     ]);
   });

@@ -33,6 +33,15 @@ export interface LaunchPlan {
 /** Commas in option values are doubled (QEMU's escaping), so no path can inject an option. */
 const esc = (v: string) => v.replaceAll(',', ',,');
 
+/**
+ * QEMU ids of a NIC: from its port (the tap is nbt-<port id prefix>), so a NIC plugged at boot and
+ * one hot-plugged later are found by the same ids when they are unplugged.
+ */
+export function nicIds(tap: string, index = 0): { netdev: string; device: string } {
+  const m = /^nbt-([0-9a-zA-Z-]{1,11})$/.exec(tap);
+  return m ? { netdev: `net-${m[1]}`, device: `nic-${m[1]}` } : { netdev: `net${index}`, device: `nic${index}` };
+}
+
 export function qemuArgv(p: LaunchPlan): string[] {
   const argv = [
     'qemu-system-x86_64',
@@ -74,9 +83,10 @@ export function qemuArgv(p: LaunchPlan): string[] {
     );
   }
   p.nics.forEach(({ tap, mac }, i) => {
+    const id = nicIds(tap, i);
     // romfile= : no PXE option ROM (nothing boots from the network, and ipxe-qemu need not exist).
-    argv.push('-netdev', `tap,id=net${i},ifname=${esc(tap)},script=no,downscript=no`,
-      '-device', `virtio-net-pci,netdev=net${i},mac=${esc(mac)},id=nic${i},romfile=`);
+    argv.push('-netdev', `tap,id=${id.netdev},ifname=${esc(tap)},script=no,downscript=no`,
+      '-device', `virtio-net-pci,netdev=${id.netdev},mac=${esc(mac)},id=${id.device},romfile=`);
   });
   // exec: runs through /bin/sh; the path is ours (state dir + uuid) and single-quoted anyway.
   if (p.incomingState) argv.push('-incoming', `exec:cat '${p.incomingState.replaceAll("'", `'\\''`)}'`);

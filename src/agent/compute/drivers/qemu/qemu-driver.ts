@@ -14,6 +14,7 @@ import { ImageCache } from './image-cache.js';
 import { hostInventory } from './inventory.js';
 import * as qmp from './qmp/commands.js';
 import { MonitorPool } from './qmp/monitor.js';
+import { plugNic, unplugNic } from './nic-hotplug.js';
 import { Revert } from '../../../../platform/revert.js';
 import { KeyedQueue } from '../../../../platform/keyed-queue.js';
 
@@ -222,6 +223,20 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       }
       return out;
     },
+
+    attachInterface: (uuid, nic) => serial(uuid, async () => {
+      const { p, record } = existing(uuid);
+      if (record.spec.nics.some((n) => n.tap === nic.tap)) return;
+      if (runner.pid(p, uuid) !== null) await plugNic(await runner.monitor(p), nic);
+      // Recorded after the plug: a failed plug leaves the guest as it was.
+      saveRecord(p, { ...record, spec: { ...record.spec, nics: [...record.spec.nics, { tap: nic.tap, mac: nic.mac }] } });
+    }),
+
+    detachInterface: (uuid, nic) => serial(uuid, async () => {
+      const { p, record } = existing(uuid);
+      if (runner.pid(p, uuid) !== null) await unplugNic(await runner.monitor(p), nic);
+      saveRecord(p, { ...record, spec: { ...record.spec, nics: record.spec.nics.filter((n) => n.tap !== nic.tap) } });
+    }),
 
     cleanImageCache: () => {
       const inUse = new Set<string>();

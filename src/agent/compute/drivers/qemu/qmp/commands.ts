@@ -35,3 +35,13 @@ export const queryCpusFast = (m: QmpWire) => m.execute<CpuInfoFast[]>('query-cpu
 
 export interface MemorySizeSummary { 'base-memory': number; 'plugged-memory'?: number }
 export const queryMemorySizeSummary = (m: QmpWire) => m.execute<MemorySizeSummary>('query-memory-size-summary');
+
+/** Adds a tap backend opened by name (the network agent made the tap; no scripts run). */
+export const netdevAddTap = (m: QmpWire, id: string, ifname: string) =>
+  m.execute<Record<string, never>>('netdev_add', { type: 'tap', id, ifname, script: 'no', downscript: 'no' });
+export const netdevDel = (m: QmpWire, id: string) => m.execute<Record<string, never>>('netdev_del', { id });
+/** Plugs a virtio NIC on a netdev; romfile '' as at boot (no PXE ROM). */
+export const deviceAddVirtioNet = (m: QmpWire, id: string, netdev: string, mac: string) =>
+  m.execute<Record<string, never>>('device_add', { driver: 'virtio-net-pci', id, netdev, mac, romfile: '' });
+/** Asks the guest to release a device; it is gone once DEVICE_DELETED names it. */
+export const deviceDel = (m: QmpWire, id: string) => m.execute<Record<string, never>>('device_del', { id });
