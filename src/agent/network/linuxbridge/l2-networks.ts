@@ -54,7 +54,23 @@ export async function ensureNetwork(
   }
 }
 
-async function ensureBridge(exec: HostExec, name: string, mtu: number, links: Map<string, Link>, mapped: boolean, owner: string): Promise<void> {
+/**
+ * Physical networks mapped to a bridge with an address (DevStack's br-ex: `nbr-public` holding
+ * 172.24.4.1/24) exist from the agent's first apply, networks on them or not: the host reaches the
+ * external network, and floating IPs on it, as soon as a router has a gateway there. Returns their names.
+ */
+export async function ensureMappedBridges(exec: HostExec, opts: DataplaneOptions, links: Map<string, Link>): Promise<string[]> {
+  const names: string[] = [];
+  for (const mapping of Object.values(opts.physicalNetworks)) {
+    if (!('bridge' in mapping) || !mapping.address) continue;
+    await ensureBridge(exec, mapping.bridge, undefined, links, true, ownerAlias(opts.stateDir));
+    await ensureAddress(exec, mapping.bridge, mapping.address);
+    names.push(mapping.bridge);
+  }
+  return names;
+}
+
+async function ensureBridge(exec: HostExec, name: string, mtu: number | undefined, links: Map<string, Link>, mapped: boolean, owner: string): Promise<void> {
   let now = links.get(name);
   if (now && now.kind !== 'bridge') {
     if (mapped) throw new Error(`${name} exists and is not a bridge`);

@@ -255,4 +255,17 @@ describe('linuxbridge dataplane with a mapped physical bridge', { skip: !root &&
     await dataplane.teardown();
     assert.equal((await readLinks(hostExec(ns))).has('brex'), false);
   });
+
+  it('has the bridge and its host address before any network uses it, and keeps it across applies', async () => {
+    const { ns, dataplane } = await tb.host('q', { physicalNetworks: { public: { bridge: 'brex', address: '172.31.8.1/24' } } });
+    const empty = { host: 'h', networks: [], ports: [], securityGroups: [], dhcp: [], routers: [] };
+    await dataplane.apply(empty);
+    const first = (await readLinks(hostExec(ns))).get('brex');
+    assert.equal(first?.kind, 'bridge');
+    assert.match(await ipIn(ns, ['addr', 'show', 'dev', 'brex']), /172\.31\.8\.1\/24/);
+    await dataplane.apply(empty);
+    assert.equal((await readLinks(hostExec(ns))).get('brex')?.ifindex, first!.ifindex, 'not removed as a leftover, not remade');
+    await dataplane.teardown();
+    assert.equal((await readLinks(hostExec(ns))).has('brex'), false);
+  });
 });

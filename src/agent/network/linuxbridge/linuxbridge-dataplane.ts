@@ -7,7 +7,7 @@ import { applyDhcp, teardownDhcp } from './dhcp-servers.js';
 import { detectConntrackMode } from './conntrack-mode.js';
 import { hostExec, type HostExec } from './host-exec.js';
 import type { L3Context } from './l3-context.js';
-import { ensureNetwork } from './l2-networks.js';
+import { ensureMappedBridges, ensureNetwork } from './l2-networks.js';
 import { ownerAlias, readLinks, type Link } from './link-inventory.js';
 import { applyRouters, teardownRouters } from './router-namespaces.js';
 import { applyNftScript, deleteNubisTables, nubisTablesPresent } from './security-group-table.js';
@@ -68,6 +68,10 @@ export class LinuxBridgeDataplane implements NetworkDataplane {
   }
 
   private async converge(state: HostNetworkState): Promise<ApplyResult> {
+    // Mapped bridges with an address first (they exist with or without networks); then the inventory.
+    const hasHostBridges = Object.values(this.opts.physicalNetworks).some((m) => 'bridge' in m && m.address);
+    const mappedBridges = !hasHostBridges ? [] : await ensureMappedBridges(this.exec, this.opts, await readLinks(this.exec))
+      .catch((e: Error) => { this.log.warn({ err: e.message }, 'mapped physical bridge not ready'); return [] as string[]; });
     const links = await readLinks(this.exec);
     const fdb = await readVxlanFdb(this.exec, state.networks);
     const networks = new Map(state.networks.map((n) => [n.id, n]));
@@ -94,7 +98,7 @@ export class LinuxBridgeDataplane implements NetworkDataplane {
     ports.push(...(await this.guarded('routers', legs, () => applyRouters(state.routers, ctx))));
 
     // Devices made during this apply are all in the state: the first reading finds every leftover.
-    await this.removeLeftovers(state, bridges, links);
+    await this.removeLeftovers(state, new Map([...bridges, ...mappedBridges.map((b) => [`physical:${b}`, b] as const)]), links);
     return { ports };
   }
 
