@@ -108,6 +108,8 @@ export class ImportService {
       if (method.name === 'web-download') await this.download(row, method.uri);
       const done = await ingestStaged(this.deps, row, this.deps.staging.localPath(stagedLocation));
       stored = done;
+      // The data is in the store: the staged copy goes before the image turns active, so nobody sees both.
+      await this.deps.staging.delete(stagedLocation).catch(() => undefined);
       const current = await this.deps.db.selectFrom('image').select('properties').where('id', '=', row.id).executeTakeFirst();
       const properties = {
         ...parseProperties({ properties: current?.properties ?? '{}' } as ImageRow), ...done.properties,
