@@ -23,6 +23,7 @@ APT_PACKAGES=(
   # the network agent's dataplane (bridges, VXLAN, namespaces come with iproute2; dnsmasq serves DHCP):
   nftables                 # nft: security groups (bridge family), router NAT and floating IPs
   iputils-arping           # gratuitous ARP for floating IPs moved between ports
+  procps                   # sysctl (forwarding in router namespaces, bridge-nf-call), pgrep in the network tests
   # compute tests: keypairs are checked against the reference tools
   openssh-client           # ssh-keygen: fingerprints and reading the private keys Nubis generates
   openssl                  # reads the x509 certificates Nubis generates
