@@ -44,11 +44,17 @@ export function vmPort(networkId: string, ip: string, securityGroupIds: string[]
 
 export class L2Testbed {
   readonly tag = randomHex(3);
-  private readonly namespaces: string[] = [];
-  private readonly dirs: string[] = [];
+  protected readonly namespaces: string[] = [];
+  protected readonly dirs: string[] = [];
+  protected count = 0;
 
+  /** `kind`: one letter after `nbns-` telling whose namespaces these are (t: tests, b: benchmarks). */
+  constructor(private readonly kind = 't') {}
+
+  /** A fresh namespace with lo up; `role` keeps names readable (the whole name stays ≤ 15 characters). */
   async namespace(role: string): Promise<string> {
-    const name = `nbns-t${this.tag}${role}`;
+    const name = `nbns-${this.kind}${this.tag}${role}${(this.count++).toString(36)}`;
+    if (name.length > 15) throw new Error(`namespace name ${name} is longer than 15 characters`);
     await run('ip', ['netns', 'add', name]);
     this.namespaces.push(name);
     await ipIn(name, ['link', 'set', 'lo', 'up']);
@@ -58,7 +64,7 @@ export class L2Testbed {
   /** A host namespace and a dataplane running in it. */
   async host(role: string, opts: Partial<DataplaneOptions> = {}): Promise<{ ns: string; dataplane: LinuxBridgeDataplane }> {
     const ns = await this.namespace(role);
-    const stateDir = await mkdtemp(join(tmpdir(), 'nbtest-l2-'));
+    const stateDir = await mkdtemp(join(tmpdir(), `nb${this.kind}-dataplane-`));
     this.dirs.push(stateDir);
     const dataplane = new LinuxBridgeDataplane(
       { localVtep: null, physicalNetworks: {}, stateDir, metadataSocket: join(stateDir, 'metadata.sock'), ...opts },
