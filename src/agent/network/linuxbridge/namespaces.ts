@@ -2,15 +2,13 @@
 // bridge, and the daemons that live in them (found again by pid file, so they outlive the agent).
 import { readFile, rm } from 'node:fs/promises';
 import { run } from '../../../platform/run.js';
+import { hostExec, parseJsonList } from './host-exec.js';
 
 /** `ip` in a namespace (undefined: the host, or whatever namespace stands in for it). */
-export function ip(ns: string | undefined, args: readonly string[]): Promise<string> {
-  return run('ip', ns ? ['-n', ns, ...args] : args);
-}
+export const ip = (ns: string | undefined, args: readonly string[]): Promise<string> => hostExec(ns).ip(args);
 
 export async function ipJson<T>(ns: string | undefined, args: readonly string[]): Promise<T[]> {
-  const out = (await ip(ns, ['-j', ...args])).trim();
-  return out ? (JSON.parse(out) as T[]) : [];
+  return parseJsonList<T>(await ip(ns, ['-j', ...args]));
 }
 
 /** Runs a command inside a namespace. */
