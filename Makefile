@@ -3,7 +3,7 @@ SHELL := /bin/bash
 STATE_DIR ?= /var/lib/nubis
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: up build deps test test-unit test-postgres test-compat bench bench-identity bench-image bench-network clean
+.PHONY: up build deps test test-unit test-postgres test-compat bench bench-identity bench-image bench-network bench-volume clean
 
 deps:
 	@scripts/install-deps.sh
@@ -34,10 +34,16 @@ bench: deps build
 	node dist/bench/compute/qemu-boot-bench.js
 	node dist/bench/network/tenant-throughput-bench.js
 	node dist/bench/network/port-programming-bench.js
+	node dist/bench/volume/attach-bench.js
+	node dist/bench/volume/qemu-img-bench.js
 	node dist/bench/network/ports-api-bench.js
 
 bench-identity: deps build
 	node dist/bench/identity/identity-bench.js
+
+bench-volume: deps build
+	node dist/bench/volume/attach-bench.js
+	node dist/bench/volume/qemu-img-bench.js
 
 bench-image: deps build
 	node dist/bench/image/image-bench.js

@@ -21,6 +21,12 @@ import { ensureDefaultExternalNetwork } from './network/dataplane/default-extern
 import { startNetworkAgent, type RunningNetworkAgent } from './agent/network/start-network-agent.js';
 import { DEFAULT_DOMAIN_ID } from './identity/domains/domains.service.js';
 import { createComputeNetworkAccess } from './network/compute-access.js';
+import { volumeMigrations } from './volume/volume.migrations.js';
+import { volumePolicy } from './volume/volume.policy.js';
+import { createVolume, type Volume } from './volume/volume.module.js';
+import { createComputeVolumeAccess } from './volume/compute-access.js';
+import { ensureDefaultVolumeType } from './volume/volume-types/default-type.js';
+import { startStorageAgents, type RunningStorageAgents } from './agent/storage/start-storage-agent.js';
 import type { Config } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
@@ -34,8 +40,8 @@ import { Policy, type PolicyRules } from './platform/policy/policy.js';
 import type { Platform } from './platform/platform.js';
 import type { ServiceModule } from './platform/service.js';
 
-export const MIGRATIONS = [...identityMigrations, ...imageMigrations, ...computeMigrations, ...networkMigrations];
-export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy, ...imagePolicy, ...computePolicy, ...networkPolicy };
+export const MIGRATIONS = [...identityMigrations, ...imageMigrations, ...computeMigrations, ...networkMigrations, ...volumeMigrations];
+export const DEFAULT_POLICY: PolicyRules = { ...identityPolicy, ...imagePolicy, ...computePolicy, ...networkPolicy, ...volumePolicy };
 
 export interface Cloud {
   readonly app: FastifyInstance;
@@ -43,10 +49,13 @@ export interface Cloud {
   readonly identity: Identity;
   readonly compute: Compute;
   readonly network: Network;
+  readonly volume: Volume;
   /** This process's compute agents (none unless config.compute.driver is qemu or fake). */
   readonly agents: RunningAgents;
   /** This process's network agent (none unless config.network.dataplane is linuxbridge). */
   readonly networkAgent: RunningNetworkAgent;
+  /** This process's storage agents (none unless config.volume.backends names some). */
+  readonly storageAgents: RunningStorageAgents;
   readonly bootstrap: BootstrapResult;
   /** Every route registered, HEAD included (for tests that must cover all of them). */
   readonly routes: readonly RouteEntry[];
@@ -85,9 +94,13 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
     await image.recover();
     const network = createNetwork(platform);
     // Compute reaches networking through its NetworkAccess (ports, addresses, metadata lookups).
-    const compute = createCompute(platform, image.access, createComputeNetworkAccess(network.ctx));
-    const services: ServiceModule[] = [identity.module, image.module, compute.module, network.module];
-    const bootstrap = await bootstrapIdentity(identity.deps.db, config, services,
+    const volume = createVolume(platform, image.volumeAccess);
+    // Compute reaches block storage through its VolumeAccess (attachments, boot volumes).
+    const compute = createCompute(platform, image.access, createComputeNetworkAccess(network.ctx), createComputeVolumeAccess(volume.ctx));
+    const services: ServiceModule[] = [identity.module, image.module, compute.module, network.module, volume.module];
+    // Block storage is in the catalog under both of its types (clients look for either).
+    const catalog = [...services, { type: 'volumev3', name: 'cinderv3', catalogPath: volume.module.catalogPath }];
+    const bootstrap = await bootstrapIdentity(identity.deps.db, config, catalog,
       opts.adminPassword ?? process.env.NUBIS_ADMIN_PASSWORD);
     await identity.tokens.purgeExpired();
     const purge = setInterval(() => void identity.tokens.purgeExpired().catch(() => undefined), 3600_000);
@@ -134,6 +147,7 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
         .where('name', '=', 'admin').where('domain_id', '=', DEFAULT_DOMAIN_ID).executeTakeFirstOrThrow();
       await ensureDefaultExternalNetwork(network.ctx, adminProject.id);
     }
+    await ensureDefaultVolumeType(volume.ctx.deps);
     await compute.ctx.conductor.start();
     // network (dataplane): the sync after compute's conductor, the network agent after the compute agents.
     await network.ctx.sync.start().catch(async (err) => { await compute.ctx.conductor.stop(); throw err; });
@@ -141,11 +155,18 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
       .catch(async (err) => { await network.ctx.sync.stop(); await compute.ctx.conductor.stop(); throw err; });
     const networkAgent = await startNetworkAgent(platform)
       .catch(async (err) => { await agents.stop(); await network.ctx.sync.stop(); await compute.ctx.conductor.stop(); throw err; });
+    // Block storage: the manager (control plane) first, then this host's storage agents.
+    const stopAll = async () => { await networkAgent.stop(); await agents.stop(); await network.ctx.sync.stop(); await compute.ctx.conductor.stop(); };
+    await volume.ctx.manager.start().catch(async (err) => { await stopAll(); throw err; });
+    const storageAgents = await startStorageAgents(platform)
+      .catch(async (err) => { await volume.ctx.manager.stop(); await stopAll(); throw err; });
 
     return {
-      app, platform, identity, compute, network, agents, networkAgent, bootstrap, routes,
+      app, platform, identity, compute, network, volume, agents, networkAgent, storageAgents, bootstrap, routes,
       async close() {
         clearInterval(purge);
+        await storageAgents.stop();
+        await volume.ctx.manager.stop();
         await networkAgent.stop();
         await agents.stop();
         await network.ctx.sync.stop();

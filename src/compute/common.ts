@@ -8,6 +8,7 @@ import type { Policy } from '../platform/policy/policy.js';
 import type { ComputeDb } from './compute.tables.js';
 import type { ImageAccess } from './image-access.js';
 import type { NetworkAccess } from './network-access.js';
+import type { VolumeAccess } from './volume-access.js';
 
 export interface ComputeDeps {
   readonly db: ComputeDb;
@@ -19,6 +20,8 @@ export interface ComputeDeps {
   readonly images: ImageAccess;
   /** The network service as compute sees it (ports of servers, addresses, metadata lookups). */
   readonly network: NetworkAccess;
+  /** The block storage service as compute sees it (attachments, volumes for boot from volume). */
+  readonly volumes: VolumeAccess;
 }
 
 export const now = (): string => new Date().toISOString();

@@ -245,4 +245,34 @@ const serviceHealthIndexes: NamedMigration = {
   },
 };
 
-export const computeMigrations: NamedMigration[] = [initial, serviceHealthIndexes];
+const blockDeviceMappings: NamedMigration = {
+  name: 'compute/0003-block-device-mappings',
+  async up(db: Db) {
+    await db.schema.createTable('compute_block_device_mapping')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('instance_uuid', 'text', (c) => c.notNull())
+      .addColumn('source_type', 'text', (c) => c.notNull())
+      .addColumn('destination_type', 'text', (c) => c.notNull())
+      .addColumn('volume_id', 'text')
+      .addColumn('attachment_id', 'text')
+      .addColumn('image_id', 'text')
+      .addColumn('snapshot_id', 'text')
+      .addColumn('volume_size', 'integer')
+      .addColumn('device_name', 'text')
+      .addColumn('boot_index', 'integer')
+      .addColumn('delete_on_termination', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('disk_bus', 'text')
+      .addColumn('device_type', 'text')
+      .addColumn('tag', 'text')
+      .addColumn('volume_type', 'text')
+      .addColumn('connection_info', 'text')
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('compute_bdm_instance').on('compute_block_device_mapping').column('instance_uuid').execute();
+    await db.schema.createIndex('compute_bdm_volume').on('compute_block_device_mapping').column('volume_id').execute();
+  },
+};
+
+export const computeMigrations: NamedMigration[] = [initial, serviceHealthIndexes, blockDeviceMappings];

@@ -13,6 +13,7 @@ import { flavorRoutes } from './flavors/flavors.routes.js';
 import { hypervisorRoutes } from './hypervisors/hypervisors.routes.js';
 import type { ImageAccess } from './image-access.js';
 import type { NetworkAccess } from './network-access.js';
+import type { VolumeAccess } from './volume-access.js';
 import { keypairRoutes } from './keypairs/keypairs.routes.js';
 import { installMicroversions } from './microversions.js';
 import { quotaRoutes } from './quotas/quotas.routes.js';
@@ -23,6 +24,7 @@ import { serverMetadataRoutes } from './server-metadata/server-metadata.routes.j
 import { serverTagRoutes } from './server-tags/server-tags.routes.js';
 import { instanceActionRoutes } from './instance-actions/instance-actions.routes.js';
 import { interfaceRoutes } from './interfaces/interfaces.routes.js';
+import { volumeAttachmentRoutes } from './volume-attachments/volume-attachments.routes.js';
 import { serviceRoutes } from './services/services.routes.js';
 import { usageRoutes } from './usage/usage.routes.js';
 import { computeVersionRoutes } from './versions.routes.js';
@@ -33,16 +35,16 @@ export interface Compute {
 }
 
 /** Nova: the compute API under /compute (v2.1 at /compute/v2.1). */
-export function createCompute(platform: Platform, images: ImageAccess, network: NetworkAccess): Compute {
+export function createCompute(platform: Platform, images: ImageAccess, network: NetworkAccess, volumes: VolumeAccess): Compute {
   const deps: ComputeDeps = {
     db: platform.database.db as ComputeDb, policy: platform.policy, config: platform.config,
-    bus: platform.bus, log: platform.log, images, network,
+    bus: platform.bus, log: platform.log, images, network, volumes,
   };
   const partial = { deps, scheduler: createScheduler(deps), agent: agentFor(deps) } as { -readonly [K in keyof ComputeContext]: ComputeContext[K] };
   partial.conductor = new Conductor(partial);
   const ctx: ComputeContext = partial;
   const slices = [flavorRoutes, keypairRoutes, serverRoutes, aggregateRoutes, availabilityZoneRoutes, serviceRoutes,
-    hypervisorRoutes, quotaRoutes, usageRoutes, serverGroupRoutes, consoleRoutes, serverMetadataRoutes, serverTagRoutes, instanceActionRoutes, interfaceRoutes];
+    hypervisorRoutes, quotaRoutes, usageRoutes, serverGroupRoutes, consoleRoutes, serverMetadataRoutes, serverTagRoutes, instanceActionRoutes, interfaceRoutes, volumeAttachmentRoutes];
   const v21: FastifyPluginAsync = async (app) => {
     installMicroversions(app);
     for (const slice of slices) await app.register(slice(ctx));

@@ -108,6 +108,33 @@ export interface QuotaRow { project_id: string; resource: string; hard_limit: nu
 
 export interface ConsoleTokenRow { token_hash: string; instance_uuid: string; console_type: string; host: string; expires_at: string }
 
+/** A server's block device mapping (Nova's BDM v2): its volumes, at boot or attached later. */
+export interface BlockDeviceMappingRow {
+  /** UUID: the volumeAttachment id shown by os-volume_attachments (2.89+), here from the start. */
+  id: string; instance_uuid: string;
+  /** image | volume | snapshot | blank. */
+  source_type: string;
+  /** volume | local. */
+  destination_type: string;
+  /** The volume (set once it exists: at once for source volume, after creation for image/snapshot/blank). */
+  volume_id: string | null;
+  /** Cinder attachment id while attached (or reserved). */
+  attachment_id: string | null;
+  image_id: string | null; snapshot_id: string | null;
+  /** GB, for volumes created at boot. */
+  volume_size: number | null;
+  /** /dev/vdb … */
+  device_name: string | null;
+  boot_index: number | null;
+  delete_on_termination: number;
+  disk_bus: string | null; device_type: string | null; tag: string | null; volume_type: string | null;
+  /** JSON VolumeConnection while attached. */
+  connection_info: string | null;
+  /** attaching | attached | detaching | error while the conductor works on it. */
+  status: string;
+  created_at: string; updated_at: string;
+}
+
 export interface ComputeTables {
   compute_flavor: FlavorRow;
   compute_flavor_access: FlavorAccessRow;
@@ -128,6 +155,7 @@ export interface ComputeTables {
   compute_server_group_member: ServerGroupMemberRow;
   compute_quota: QuotaRow;
   compute_console_token: ConsoleTokenRow;
+  compute_block_device_mapping: BlockDeviceMappingRow;
 }
 
 export type ComputeDb = Kysely<ComputeTables>;

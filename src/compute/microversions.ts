@@ -2,7 +2,7 @@
 // or behaviour difference arrived in. Code asks `has(req, 'serverTags')`, never compares numbers.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from '../platform/errors.js';
+import { compareVersions as cmp, formatVersion as format, parseVersion, requestedMicroversion, type ApiVersion } from '../platform/http/microversion.js';
 
 export const MIN_VERSION = '2.1';
 export const MAX_VERSION = '2.64';
@@ -47,35 +47,13 @@ export const FEATURES = {
 } as const;
 export type Feature = keyof typeof FEATURES;
 
-export interface ApiVersion { major: number; minor: number }
-
-export const parseVersion = (s: string): ApiVersion | null => {
-  const m = /^(\d+)\.(\d+)$/.exec(s.trim());
-  return m ? { major: Number(m[1]), minor: Number(m[2]) } : null;
-};
-const cmp = (a: ApiVersion, b: ApiVersion): number => a.major - b.major || a.minor - b.minor;
+export type { ApiVersion } from '../platform/http/microversion.js';
+export { parseVersion } from '../platform/http/microversion.js';
 const MIN = parseVersion(MIN_VERSION)!;
-const MAX = parseVersion(MAX_VERSION)!;
-export const format = (v: ApiVersion): string => `${v.major}.${v.minor}`;
 
 /** The version a request asked for: `OpenStack-API-Version: compute X.Y`, else the legacy header, else 2.1. */
-export function requestedVersion(headers: Record<string, string | string[] | undefined>): ApiVersion {
-  let asked: string | undefined;
-  const modern = [headers['openstack-api-version']].flat().join(',');
-  for (const part of modern.split(',')) {
-    const [service, version] = part.trim().split(/\s+/);
-    if (service?.toLowerCase() === 'compute' && version) asked = version;
-  }
-  asked ??= [headers['x-openstack-nova-api-version']].flat()[0];
-  if (asked === undefined || asked === '') return MIN;
-  if (asked.trim().toLowerCase() === 'latest') return MAX;
-  const v = parseVersion(asked);
-  if (!v) throw new ApiError(400, `API version string ${asked} is not valid: it must look like 2.1 or 'latest'.`);
-  if (cmp(v, MIN) < 0 || cmp(v, MAX) > 0) {
-    throw new ApiError(406, `Version ${asked.trim()} is not supported by the API. Minimum is ${MIN_VERSION} and maximum is ${MAX_VERSION}.`);
-  }
-  return v;
-}
+export const requestedVersion = (headers: Record<string, string | string[] | undefined>): ApiVersion =>
+  requestedMicroversion(headers, { service: 'compute', legacyHeader: 'x-openstack-nova-api-version', min: MIN_VERSION, max: MAX_VERSION });
 
 declare module 'fastify' {
   interface FastifyRequest {

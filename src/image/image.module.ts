@@ -18,6 +18,8 @@ import { schemaRoutes } from './schemas.routes.js';
 import { FileStore } from './store/file-store.js';
 import { imageAccessFor } from './compute-access.js';
 import type { ImageAccess } from '../compute/image-access.js';
+import type { VolumeImageAccess } from '../volume/image-access.js';
+import { volumeImageAccessFor } from './volume-access.js';
 import { imageVersionRoutes } from './versions.routes.js';
 
 export interface Image {
@@ -25,6 +27,8 @@ export interface Image {
   readonly deps: ImageDeps;
   /** How the compute service reaches images in this process. */
   readonly access: ImageAccess;
+  /** How the block storage service reaches images in this process. */
+  readonly volumeAccess: VolumeImageAccess;
   /**
    * After a crash: uploads that were `saving` can never finish, so they become `killed` and
    * their partial files go. Assumes this process is the only writer of this store (all-in-one).
@@ -59,7 +63,7 @@ export function createImage(platform: Platform): Image {
     routes: async (app) => { for (const p of plugins) await app.register(p); },
   };
   return {
-    module, deps, access: imageAccessFor(deps, images),
+    module, deps, access: imageAccessFor(deps, images), volumeAccess: volumeImageAccessFor(deps, images),
     async recover() {
       await deps.db.updateTable('image').set({ status: 'killed', updated_at: new Date().toISOString() })
         .where('status', '=', 'saving').execute();

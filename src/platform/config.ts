@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadComputeConfig, type ComputeConfig, type ComputeFileConfig } from './config.compute.js';
 import { loadNetworkConfig, type NetworkConfig, type NetworkFileConfig } from './config.network.js';
+import { loadVolumeConfig, type VolumeConfig, type VolumeFileConfig } from './config.volume.js';
 
 export interface Config {
   /** Where state lives: database, clouds.yaml, images, instances. */
@@ -26,6 +27,7 @@ export interface Config {
   imageConvertTo: string | null;
   compute: ComputeConfig;
   network: NetworkConfig;
+  volume: VolumeConfig;
 }
 
 /** What may be given on the command line; unset fields fall through to env, file, defaults. */
@@ -45,6 +47,7 @@ type FileConfig = Partial<{
   image_quota_images: number; image_quota_bytes: number; image_convert_to: string;
   compute: ComputeFileConfig;
   network: NetworkFileConfig;
+  volume: VolumeFileConfig;
 }>;
 
 function parseListen(listen: string): { host: string; port: number } {
@@ -107,5 +110,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     imageConvertTo: convertTo(env.NUBIS_IMAGE_CONVERT_TO ?? file.image_convert_to),
     compute,
     network: loadNetworkConfig(file.network, env, compute.host),
+    volume: loadVolumeConfig(stateDir, file.volume, env, compute.host),
   };
 }

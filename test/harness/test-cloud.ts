@@ -19,6 +19,8 @@ export interface TestCloud {
   login(user: string, password: string, project?: string, domain?: string): Promise<string>;
   /** The admin's project-scoped token. */
   adminToken(): Promise<string>;
+  /** The admin project's id (block storage URLs name it: /volume/v3/{project_id}/…). */
+  adminProjectId(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,10 @@ export async function startTestCloud(overrides: Partial<Config> = {}): Promise<T
     async adminToken() {
       adminTokenCache ??= await login('admin', ADMIN_PASSWORD, 'admin');
       return adminTokenCache;
+    },
+    async adminProjectId() {
+      const res = await request('GET', '/identity/v3/projects?name=admin', { token: await login('admin', ADMIN_PASSWORD, 'admin') });
+      return String(res.body.projects[0].id);
     },
     async close() {
       await cloud.close();

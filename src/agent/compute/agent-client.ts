@@ -1,7 +1,7 @@
 // The control plane's typed handle on one host's compute agent: each method is a bus call to
 // topic `compute.<host>` whose method name and argument object mirror ComputeDriver.
 import type { Bus } from '../../platform/bus/bus.js';
-import type { ConsoleAddress, GuestNic, GuestSpec, ImageRef, ObservedGuest, SnapshotTarget } from './driver.js';
+import type { ConsoleAddress, GuestNic, GuestSpec, GuestVolume, ImageRef, ObservedGuest, SnapshotTarget } from './driver.js';
 
 export const agentTopic = (host: string): string => `compute.${host}`;
 /** Where agents send their reports (hostReport, reconcile); served by the conductor. */
@@ -41,4 +41,8 @@ export class AgentClient {
   attachInterface(uuid: string, nic: GuestNic) { return this.call<void>('attachInterface', { uuid, nic }, false); }
   /** Long: the guest may take its time to release the device. */
   detachInterface(uuid: string, nic: GuestNic) { return this.call<void>('detachInterface', { uuid, nic }); }
+  attachVolume(uuid: string, volume: GuestVolume) { return this.call<void>('attachVolume', { uuid, volume }); }
+  /** Long: the guest may take its time to release the disk. */
+  detachVolume(uuid: string, volumeId: string) { return this.call<void>('detachVolume', { uuid, volumeId }); }
+  extendVolume(uuid: string, volumeId: string, sizeBytes: number) { return this.call<void>('extendVolume', { uuid, volumeId, sizeBytes }, false); }
 }

@@ -93,6 +93,9 @@ export class ComputeAgent {
       unrescue: () => d.unrescue(a.spec),
       attachInterface: () => d.attachInterface(a.uuid, a.nic),
       detachInterface: () => d.detachInterface(a.uuid, a.nic),
+      attachVolume: () => d.attachVolume(a.uuid, a.volume),
+      detachVolume: () => d.detachVolume(a.uuid, a.volumeId),
+      extendVolume: () => d.extendVolume(a.uuid, a.volumeId, a.sizeBytes),
     };
     const op = ops[method];
     if (!op) throw new Error(`compute agent has no method ${method}`);

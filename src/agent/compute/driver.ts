@@ -1,6 +1,7 @@
 // The contract between a host's compute agent and whatever runs guests on it. The agent calls
 // these in response to bus messages from the conductor; the driver never touches the database.
 import type { PowerState } from '../../compute/vm-states.js';
+import type { VolumeConnection } from '../storage/backend.js';
 
 /** An image the driver may need to fetch (root disk, kernel, ramdisk, rescue or shelved snapshot). */
 export interface ImageRef {
@@ -28,6 +29,19 @@ export interface ConfigDriveSpec {
 /** A guest NIC: the tap the network agent made for its port, and the port's MAC. */
 export interface GuestNic { tap: string; mac: string; bridge?: string }
 
+/** A block storage volume given to a guest (at boot, or attached later). */
+export interface GuestVolume {
+  /** The volume's id: the disk's serial number in the guest (/dev/disk/by-id/virtio-<first 20>). */
+  volumeId: string;
+  /** Device name Nova reported (`vdb`); the guest may name it differently. */
+  device: string;
+  /** How to reach the volume (Cinder's connection_info). */
+  connection: VolumeConnection;
+  readOnly: boolean;
+  /** 0 for the boot volume (the guest boots from it; there is then no local root disk), else null. */
+  bootIndex: number | null;
+}
+
 /** Everything needed to (re)create a guest; sent whole on every call that may start QEMU. */
 export interface GuestSpec {
   uuid: string;
@@ -50,6 +64,8 @@ export interface GuestSpec {
   authToken: string;
   /** Network interfaces (filled by the networking service; empty for `--nic none`). */
   nics: GuestNic[];
+  /** Volumes, in device order (the boot volume first); empty without block storage. */
+  volumes: GuestVolume[];
 }
 
 export interface ObservedGuest {
@@ -130,4 +146,13 @@ export interface ComputeDriver {
   attachInterface(uuid: string, nic: GuestNic): Promise<void>;
   /** Removes a NIC (unplugged once the guest released it, if running); resolves if it is not there. */
   detachInterface(uuid: string, nic: GuestNic): Promise<void>;
+  /**
+   * Gives the guest a volume: hot-plugged (virtio-blk) if it runs, and kept for every later boot.
+   * Resolves if the volume is already there; on failure nothing of it is left plugged.
+   */
+  attachVolume(uuid: string, volume: GuestVolume): Promise<void>;
+  /** Takes a volume away (unplugged once the guest released it, if running); resolves if it is not there. */
+  detachVolume(uuid: string, volumeId: string): Promise<void>;
+  /** Tells a running guest its volume grew to `sizeBytes` (the backend grew it already); no-op when off. */
+  extendVolume(uuid: string, volumeId: string, sizeBytes: number): Promise<void>;
 }

@@ -175,7 +175,7 @@ describe('conductor with fake hosts', () => {
     it('a guest the database does not know is destroyed', async () => {
       const stray = randomUUID();
       await driver(0).spawn({ uuid: stray, name: 'stray', hostname: 'stray', vcpus: 1, memoryMb: 64, rootGb: 1, ephemeralGb: 0, swapMb: 0,
-        image: null, kernel: null, ramdisk: null, cmdline: null, configDrive: null, authToken: '', nics: [] } as GuestSpec);
+        image: null, kernel: null, ramdisk: null, cmdline: null, configDrive: null, authToken: '', nics: [], volumes: [] } as GuestSpec);
       assert.ok((await guests(0)).includes(stray));
       await agents[0]!.sync();
       assert.ok(!(await guests(0)).includes(stray));

@@ -19,6 +19,7 @@ import { POWER } from '../vm-states.js';
 import { hostAvailabilityZone } from '../aggregates/aggregate-hosts.js';
 import { COMPUTE_BINARY, isServiceUp } from '../services/service-state.js';
 import { serveMetadata } from '../metadata/metadata-service.js';
+import { completeBuildVolumes, connectBuildVolumes, releaseBuildVolumes, releaseServerVolumes, VolumeNotReady } from '../block-devices/build-volumes.js';
 
 
 /** A failure recorded on the instance, shown as `fault` while it is in ERROR. */
@@ -43,6 +44,7 @@ export class Conductor {
     this.subscription = await this.deps.bus.serve(CONDUCTOR_TOPIC, async (method, args) => {
       if (method === 'hostReport') return recordHostReport(this.deps.db, args as HostReport);
       if (method === 'reconcile') return this.reconcile(args as { host: string; observed: ObservedGuest[] });
+      if (method === 'volumeExtended') return this.volumeExtended(args as { instanceUuid: string; volumeId: string; sizeGb: number });
       throw new Error(`conductor has no method ${method}`);
     });
     // The metadata service answers the network agents' proxies for as long as the conductor runs.
@@ -149,18 +151,23 @@ export class Conductor {
       try {
         await this.deps.network.bindPorts(portIds, placement.host);
         const net = await this.deps.network.guestNetwork(portIds);
-        await agent.spawn(guestSpec(row, await metadataOf(db, uuid), token, undefined, net));
+        // Volumes are connected to the chosen host before the spawn and completed once it booted.
+        const volumes = await connectBuildVolumes(this.deps, row, placement.host, token);
+        await agent.spawn(guestSpec(row, await metadataOf(db, uuid), token, undefined, net, volumes));
+        await completeBuildVolumes(this.deps, uuid);
       } catch (err) {
         lastError = `${placement.host}: ${errText(err)}`;
         this.deps.log.warn({ uuid, host: placement.host, err: errText(err) }, 'spawn failed; rescheduling');
         await agent.destroy(uuid).catch(() => undefined);
+        await releaseBuildVolumes(this.deps, uuid);
         await this.deps.network.unbindPorts(portIds).catch(() => undefined);
         await this.ctx.scheduler.release(uuid);
         this.ctx.scheduler.recordBuildFailure(placement.host);
         await finishEvent(db, action, 'compute__do_build_and_run_instance', lastError);
         const failed = [...(sys.failed_hosts ?? []), placement.host];
         // A forced host is the only candidate: trying it again is not a reschedule (Nova stops too).
-        const more = attempt < maxAttempts && !spec.forcedHost;
+        // A volume that failed to be created fails on every host alike.
+        const more = attempt < maxAttempts && !spec.forcedHost && !(err instanceof VolumeNotReady);
         await this.update(uuid, more
           ? { host: null, node: null, task_state: 'scheduling', system_metadata: JSON.stringify({ ...sys, failed_hosts: failed }) }
           : { vm_state: 'error', task_state: null, host: null, node: null, fault: faultJson(`Build of instance ${uuid} failed: ${errText(err)}`, lastError) },
@@ -204,6 +211,8 @@ export class Conductor {
       }
       if (action) await finishEvent(db, action, 'compute_terminate_instance');
     }
+    // The guest is gone: its volumes are released, those marked delete_on_termination deleted.
+    await releaseServerVolumes(this.deps, uuid);
     await this.ctx.scheduler.release(uuid);
     // Ports Nubis made for the server go with it; ports the user passed are unbound and kept.
     await this.deps.network.releasePorts(serverPorts(row))
@@ -223,6 +232,15 @@ export class Conductor {
     const svc = await this.deps.db.selectFrom('compute_service').select(['last_seen_up', 'forced_down'])
       .where('host', '=', host).where('binary', '=', COMPUTE_BINARY).executeTakeFirst();
     return svc !== undefined && isServiceUp(svc, this.deps.config.compute.serviceDownSeconds);
+  }
+
+  // ---- volumes ----
+
+  /** Block storage grew an attached volume: the guest is told its new size (a no-op when it is off). */
+  private async volumeExtended(args: { instanceUuid: string; volumeId: string; sizeGb: number }): Promise<void> {
+    const row = await this.load(args.instanceUuid);
+    if (!row || row.deleted || !row.host) return;
+    await this.ctx.agent(row.host).extendVolume(row.uuid, args.volumeId, args.sizeGb * 1024 ** 3);
   }
 
   // ---- reconcile ----

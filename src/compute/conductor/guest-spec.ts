@@ -1,6 +1,6 @@
 // The GuestSpec a host agent needs, built from the instance row: sizes from its flavor, the boot
 // images recorded at build time, and the config drive's content when one was asked for.
-import type { ConfigDriveSpec, GuestSpec, ImageRef } from '../../agent/compute/driver.js';
+import type { ConfigDriveSpec, GuestSpec, GuestVolume, ImageRef } from '../../agent/compute/driver.js';
 import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
 import { json } from '../common.js';
 import { metaData } from '../metadata/meta-data.js';
@@ -45,15 +45,17 @@ export async function guestNetworkOf(network: NetworkAccess, row: InstanceRow): 
 }
 
 export function guestSpec(row: InstanceRow, metadata: Record<string, string>, token: string, flavorOverride?: InstanceFlavor,
-  net: GuestNetwork = NO_NETWORK): GuestSpec {
+  net: GuestNetwork = NO_NETWORK, volumes: GuestVolume[] = []): GuestSpec {
   const flavor = flavorOverride ?? json<InstanceFlavor>(row.flavor, {} as InstanceFlavor);
   const boot = systemMetadata(row).boot ?? { image: null, kernel: null, ramdisk: null, cmdline: null };
+  const bootVolume = volumes.some((v) => v.bootIndex === 0);
   return {
     uuid: row.uuid, name: row.name, hostname: row.hostname,
-    vcpus: flavor.vcpus, memoryMb: flavor.ram, rootGb: flavor.disk, ephemeralGb: flavor.ephemeral, swapMb: flavor.swap,
-    image: boot.image, kernel: boot.kernel, ramdisk: boot.ramdisk, cmdline: boot.cmdline,
+    // Booted from a volume: the volume is the root disk, there is no local one (the flavor's disk is not used, as in Nova).
+    vcpus: flavor.vcpus, memoryMb: flavor.ram, rootGb: bootVolume ? 0 : flavor.disk, ephemeralGb: flavor.ephemeral, swapMb: flavor.swap,
+    image: bootVolume ? null : boot.image, kernel: boot.kernel, ramdisk: boot.ramdisk, cmdline: boot.cmdline,
     configDrive: row.config_drive === 'True' ? configDrive(row, metadata, net) : null,
-    authToken: token, nics: net.nics,
+    authToken: token, nics: net.nics, volumes,
   };
 }
 

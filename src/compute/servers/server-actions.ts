@@ -11,6 +11,7 @@ import type { InstanceFlavor, InstanceRow } from '../compute.tables.js';
 import type { Conductor } from '../conductor/conductor.js';
 import { faultJson } from '../conductor/conductor.js';
 import { guestNetworkOf, guestSpec, metadataOf } from '../conductor/guest-spec.js';
+import { guestVolumesOf } from '../block-devices/guest-volumes.js';
 import { finishAction, finishEvent, startEvent } from '../instance-actions/action-log.js';
 import { POWER, serverActions, type PowerState, type ServerAction, type VmState } from '../vm-states.js';
 import { checkNotLocked, loadServer } from './server-load.js';
@@ -98,7 +99,8 @@ export function checkState(row: InstanceRow, action: ServerAction): void {
 const flavorOf = (row: InstanceRow): InstanceFlavor => json<InstanceFlavor>(row.flavor, {} as InstanceFlavor);
 
 export async function specFor(r: ActionRequest, row: InstanceRow, flavor?: InstanceFlavor) {
-  return guestSpec(row, await metadataOf(r.ctx.deps.db, row.uuid), r.token, flavor, await guestNetworkOf(r.ctx.deps.network, row));
+  return guestSpec(row, await metadataOf(r.ctx.deps.db, row.uuid), r.token, flavor, await guestNetworkOf(r.ctx.deps.network, row),
+    await guestVolumesOf(r.ctx.deps.db, row.uuid));
 }
 
 function agentOf(r: ActionRequest, row: InstanceRow) {

@@ -7,10 +7,16 @@ import { has } from '../microversions.js';
 import { isUuid } from '../common.js';
 import { validateMetadata } from '../server-metadata/server-metadata.validate.js';
 import { validateTags } from '../server-tags/server-tags.validate.js';
+import { bootMapping, readBlockDevices, type BdmRequest } from '../block-devices/bdm-input.js';
 
 export interface CreateInput {
   name: string;
+  /** The image of a local root disk; null when the server boots from a volume. */
   imageRef: string | null;
+  /** Block device mappings (v2, or v1 converted); the boot one has bootIndex 0. */
+  blockDevices: BdmRequest[];
+  /** The boot disk is a volume (from block_device_mapping_v2): no image, no local root disk. */
+  bootFromVolume: boolean;
   flavorRef: string;
   keyName: string | null;
   userData: string | null;
@@ -32,10 +38,11 @@ export interface CreateInput {
   hints: Record<string, unknown>;
 }
 
-const IGNORED = new Set(['adminPass', 'OS-DCF:diskConfig', 'personality', 'block_device_mapping',
+const IGNORED = new Set(['adminPass', 'OS-DCF:diskConfig', 'personality',
   'trusted_image_certificates', 'max_count', 'min_count', 'return_reservation_id']);
 const KNOWN = new Set(['name', 'imageRef', 'flavorRef', 'key_name', 'user_data', 'metadata', 'availability_zone',
-  'networks', 'config_drive', 'description', 'tags', 'accessIPv4', 'accessIPv6', 'block_device_mapping_v2', 'security_groups', ...IGNORED]);
+  'networks', 'config_drive', 'description', 'tags', 'accessIPv4', 'accessIPv6', 'block_device_mapping_v2', 'block_device_mapping',
+  'security_groups', ...IGNORED]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const field = (name: string, why: string) => badRequest(`Invalid input for field/attribute ${name}. Value: ${why}`);
@@ -107,20 +114,6 @@ function configDrive(v: unknown): boolean {
   throw field('config_drive', `${JSON.stringify(v)} is not a boolean`);
 }
 
-/** Boot from an image given as a block device mapping (what `--boot-from-volume`-less clients may send). */
-function imageFromBdm(v: unknown): string | null {
-  if (v === undefined) return null;
-  if (!Array.isArray(v)) throw field('block_device_mapping_v2', 'is not a list');
-  for (const m of v) {
-    if (!isObject(m)) throw field('block_device_mapping_v2', 'items must be objects');
-    if (m.source_type === 'volume' || m.destination_type === 'volume' || m.source_type === 'snapshot') {
-      throw badRequest('Block Device Mapping is Invalid: booting from or attaching volumes is not available until the block storage service lands.');
-    }
-    if (m.source_type === 'image' && typeof m.uuid === 'string' && String(m.boot_index ?? '') === '0') return m.uuid;
-  }
-  return null;
-}
-
 /** Nova's check of `user_data` (create, and rebuild from 2.57). */
 export function checkUserData(userData: string): void {
   // Python's b64decode (what Nova runs) also refuses a length that is not a multiple of 4.
@@ -143,8 +136,14 @@ export function readCreateInput(body: unknown, version: ApiVersion): CreateInput
   const flavorRef = s.flavorRef;
   if (typeof flavorRef !== 'string' && typeof flavorRef !== 'number') throw badRequest("Invalid input for field/attribute server. Value: 'flavorRef' is a required property");
   const imageRefRaw = stringField(s, 'imageRef', 2048);
-  const imageRef = imageRefRaw ? refId(imageRefRaw) : imageFromBdm(s.block_device_mapping_v2);
-  if (!imageRef) throw badRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
+  const blockDevices = readBlockDevices(s.block_device_mapping_v2, s.block_device_mapping);
+  const boot = bootMapping(blockDevices);
+  const bootFromVolume = boot?.destinationType === 'volume';
+  // An image mapped to the local boot disk is the image a server boots (what openstackclient sends
+  // with --image); booting from a volume leaves imageRef '' (or absent).
+  const imageRef = bootFromVolume ? null
+    : boot?.sourceType === 'image' ? boot.uuid : imageRefRaw ? refId(imageRefRaw) : null;
+  if (!imageRef && !bootFromVolume) throw badRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
 
   const userData = stringField(s, 'user_data', 65535);
   if (userData !== null) checkUserData(userData);
@@ -172,7 +171,8 @@ export function readCreateInput(body: unknown, version: ApiVersion): CreateInput
   if (hints.group !== undefined && (typeof hints.group !== 'string' || !isUuid(hints.group))) throw field('os:scheduler_hints.group', 'is not a UUID');
 
   return {
-    name, imageRef, flavorRef: refId(String(flavorRef)),
+    name, imageRef, blockDevices: blockDevices.filter((m) => m.destinationType === 'volume'), bootFromVolume,
+    flavorRef: refId(String(flavorRef)),
     keyName: stringField(s, 'key_name', 255),
     userData,
     metadata: validMetadata(s.metadata),

@@ -17,18 +17,22 @@ import { zoneExists } from '../aggregates/aggregate-hosts.js';
 import { checkMetadataQuota, checkServerQuota } from '../quotas/quota-limits.js';
 import type { CreateInput } from './server-create.input.js';
 import { hostnameFrom } from './server-create.input.js';
+import { checkBlockDevices, provisionBlockDevices } from '../block-devices/boot-volumes.js';
 
 export interface Created { rows: InstanceRow[]; reservationId: string; adminPass: string }
 
+/** `authToken`: the user's, for volumes made from images at boot (block storage downloads the image with it). */
 export async function createServers(deps: ComputeDeps, auth: AuthContext, input: CreateInput, requestId: string,
-  canForceHost: boolean): Promise<Created> {
+  canForceHost: boolean, authToken = ''): Promise<Created> {
   if (!auth.projectId) throw forbidden('A project-scoped token is required to create servers.');
   const projectId = auth.projectId;
   // Nova's create turns FlavorNotFound into this message.
   const flavor = await findBootFlavor(deps, auth, input.flavorRef);
   if (!flavor) throw badRequest('Invalid flavorRef provided.');
-  const images = await loadBootImages(deps, auth, input.imageRef!);
-  checkImageFitsFlavor(images.image, flavor);
+  // Booting from a volume there is no image and no local root disk for the flavor to hold.
+  const images = input.imageRef ? await loadBootImages(deps, auth, input.imageRef) : null;
+  if (images) checkImageFitsFlavor(images.image, flavor);
+  const devices = await checkBlockDevices(deps, auth, input.blockDevices, input.maxCount);
   const keyData = input.keyName === null ? null : (await loadKeypair(deps, auth.userId, input.keyName)).public_key;
   if (input.forcedHost !== null && !canForceHost) throw forbidden("Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.");
   if (input.availabilityZone !== null && !(await zoneExists(deps.db, input.availabilityZone))) {
@@ -62,7 +66,7 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
       const name = n > 1 ? `${input.name}-${i + 1}` : input.name;
       const row: InstanceRow = {
         uuid, name, description: input.description, project_id: projectId, user_id: auth.userId,
-        image_ref: images.image.id, kernel_id: images.kernel?.id ?? null, ramdisk_id: images.ramdisk?.id ?? null,
+        image_ref: images?.image.id ?? '', kernel_id: images?.kernel?.id ?? null, ramdisk_id: images?.ramdisk?.id ?? null,
         flavor_id: flavor.id, flavor: JSON.stringify(flavor), old_flavor: null, new_flavor: null,
         vcpus: flavor.vcpus, memory_mb: flavor.ram, root_gb: flavor.disk, ephemeral_gb: flavor.ephemeral,
         key_name: input.keyName, key_data: keyData, user_data: input.userData,
@@ -71,7 +75,10 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
         launch_index: i, reservation_id: reservationId, hostname: hostnameFrom(name),
         config_drive: input.configDrive ? 'True' : '', access_ip_v4: input.accessIPv4, access_ip_v6: input.accessIPv6,
         progress: 0, networks: JSON.stringify(requested), scheduler_hints: JSON.stringify(input.hints),
-        system_metadata: JSON.stringify({ forced_host: input.forcedHost, image_properties: images.image.properties, boot: bootRecord(images) }),
+        system_metadata: JSON.stringify({
+          forced_host: input.forcedHost, image_properties: images?.image.properties ?? devices.imageProperties,
+          boot: images ? bootRecord(images) : { image: null, kernel: null, ramdisk: null, cmdline: null },
+        }),
         fault: null, created_at: ts, updated_at: ts, launched_at: null, terminated_at: null, deleted_at: null, deleted: 0,
       };
       await trx.insertInto('compute_instance').values(row).execute();
@@ -83,5 +90,7 @@ export async function createServers(deps: ComputeDeps, auth: AuthContext, input:
       rows.push(row);
     }
   });
+  // Volumes are reserved and created once the servers exist; a refusal removes them again.
+  if (input.blockDevices.length) await provisionBlockDevices(deps, auth, rows, devices, authToken);
   return { rows, reservationId, adminPass };
 }

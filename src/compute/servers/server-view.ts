@@ -8,6 +8,7 @@ import { isoMicro, isoSeconds, json } from '../common.js';
 import { serverStatus } from '../vm-states.js';
 import type { ServerNetworkView } from '../network-access.js';
 import { requestedNetworks } from '../conductor/guest-spec.js';
+import type { AttachedVolume } from '../block-devices/guest-volumes.js';
 
 export interface ViewContext {
   version: ApiVersion;
@@ -26,6 +27,8 @@ export interface ServerExtras {
   tags: string[];
   /** Addresses and security groups from the server's ports (absent: none). */
   network?: ServerNetworkView;
+  /** The server's volumes from its block device mappings (volumesAttachedOf; absent: none). */
+  volumesAttached?: AttachedVolume[];
 }
 
 /** Nova's hostId: an opaque per-project hash of the host, so tenants can tell co-location apart. */
@@ -98,7 +101,9 @@ export function serverView(row: InstanceRow, extras: ServerExtras, ctx: ViewCont
     'OS-EXT-STS:task_state': row.task_state,
     'OS-EXT-STS:vm_state': row.vm_state,
     'OS-EXT-STS:power_state': row.power_state,
-    'os-extended-volumes:volumes_attached': [],
+    // delete_on_termination arrived with 2.3, as the extended server attributes did.
+    'os-extended-volumes:volumes_attached': (extras.volumesAttached ?? []).map((vol) =>
+      has(v, 'extendedServerAttributes') ? { id: vol.id, delete_on_termination: vol.delete_on_termination } : { id: vol.id }),
   };
   if (status === 'BUILD' || status === 'ACTIVE') body.progress = row.progress;
   // Nova shows the groups of the server's ports, and the key only when it has networking.

@@ -12,6 +12,7 @@ import { has, MIN_VERSION, parseVersion } from '../microversions.js';
 import { getConsoleOutput, getVncConsole } from '../consoles/console-actions.js';
 import { readCreateInput } from './server-create.input.js';
 import { createServers } from './server-create.js';
+import { volumesAttachedOf } from '../block-devices/guest-volumes.js';
 import { checkNotLocked, loadServer, serverExtras } from './server-load.js';
 import { serverLinks, serverView, type ViewContext } from './server-view.js';
 import { listServers, wantsAllTenants } from './servers.list.js';
@@ -50,7 +51,8 @@ export function serverRoutes(ctx: ComputeContext): FastifyPluginAsync {
     const vc = await viewContext(req, auth);
     const extras = await serverExtras(deps, rows.map((r) => r.uuid));
     const nets = await deps.network.serverViews(rows.map((r) => ({ uuid: r.uuid, portIds: serverPorts(r).map((p) => p.id) })));
-    return rows.map((r) => serverView(r, { ...extras.get(r.uuid)!, network: nets.get(r.uuid) }, vc));
+    const vols = await volumesAttachedOf(deps.db, rows.map((r) => r.uuid));
+    return rows.map((r) => serverView(r, { ...extras.get(r.uuid)!, network: nets.get(r.uuid), volumesAttached: vols.get(r.uuid) }, vc));
   }
 
   const token = (req: FastifyRequest) => String(req.headers['x-auth-token'] ?? '');
@@ -61,7 +63,7 @@ export function serverRoutes(ctx: ComputeContext): FastifyPluginAsync {
       enforce(deps, auth, 'servers:create');
       const input = readCreateInput(req.body, req.computeVersion!);
       const canForce = deps.policy.allows(auth, 'os_compute_api:servers:create:forced_host', target(auth));
-      const created = await createServers(deps, auth, input, req.computeRequestId!, canForce);
+      const created = await createServers(deps, auth, input, req.computeRequestId!, canForce, token(req));
       for (const row of created.rows) ctx.conductor.build(row.uuid, req.computeRequestId!, token(req));
       if (input.returnReservationId) return reply.code(202).send({ reservation_id: created.reservationId });
       const first = created.rows[0]!;

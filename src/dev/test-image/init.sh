@@ -72,6 +72,7 @@ meta=/run/meta_data.json
 udata=/run/user_data
 source=none
 dev=$(findfs LABEL=config-2 2>/dev/null)
+config_dev=$dev # never marked (disk markers below)
 if [ -n "$dev" ] && mount -o ro "$dev" /mnt/config 2>/dev/null; then
   if [ -f /mnt/config/openstack/latest/meta_data.json ]; then
     cp /mnt/config/openstack/latest/meta_data.json "$meta"
@@ -141,9 +142,29 @@ disks() {
     echo "${d##*/}=$(( $(cat "$d/size") * 512 ))"
   done
 }
+# The disk's serial (a volume's id, first 20 characters); empty for the guest's local disks.
+serial_of() { tr -cd 'A-Za-z0-9._-' < "/sys/block/$1/serial" 2>/dev/null; }
+# Data markers for a disk that just appeared: a blank one gets a mark written at offset 0, one that
+# carries a mark has it read back, so tests see data travel between guests without a shell.
+mark_disk() { # $1 name, $2 serial
+  [ "/dev/$1" = "$config_dev" ] && return 0
+  [ "$(cat "/sys/block/$1/ro" 2>/dev/null)" = 1 ] && return 0
+  if [ "$(head -c 512 "/dev/$1" 2>/dev/null | tr -d '\000' | wc -c)" = 0 ]; then
+    m="NUBIS-MARK:$(hostname):$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    printf '%s\n' "$m" > /tmp/mark
+    dd if=/tmp/mark of="/dev/$1" conv=notrunc,fsync 2>/dev/null && echo "NUBIS-DISK-MARKED name=$1 serial=$2 mark=$m"
+    return 0
+  fi
+  m=$(head -c 200 "/dev/$1" 2>/dev/null | head -n 1 | tr -cd 'A-Za-z0-9:._-')
+  case "$m" in NUBIS-MARK:*) echo "NUBIS-DISK-MARK name=$1 serial=$2 mark=$m" ;; esac
+}
 report_disks() { # $1 previous state, $2 current state
   for e in $2; do
-    case " $1 " in *" $e "*) ;; *) echo "NUBIS-DISK name=${e%%=*} bytes=${e#*=}" ;; esac
+    n=${e%%=*}
+    case " $1 " in *" $e "*) continue ;; esac
+    s=$(serial_of "$n")
+    echo "NUBIS-DISK name=$n bytes=${e#*=}${s:+ serial=$s}"
+    case " $1 " in *" $n="*) ;; *) mark_disk "$n" "$s" ;; esac
   done
   for e in $1; do
     n=${e%%=*}

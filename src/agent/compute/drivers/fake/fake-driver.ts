@@ -1,7 +1,7 @@
 // A simulated host for scheduler and scale tests: guests are entries in a map, power changes are
 // immediate (or after `spawnMs`), nothing touches the machine. Never the answer to "does it work".
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ComputeDriver, ConsoleAddress, GuestNic, GuestSpec, HostInventory, ObservedGuest } from '../../driver.js';
+import type { ComputeDriver, ConsoleAddress, GuestNic, GuestSpec, GuestVolume, HostInventory, ObservedGuest } from '../../driver.js';
 import { POWER, type PowerState } from '../../../../compute/vm-states.js';
 
 export interface FakeHostSize { vcpus: number; memoryMb: number; diskGb: number; spawnMs: number }
@@ -14,6 +14,8 @@ export class FakeDriver implements ComputeDriver {
   private readonly guests = new Map<string, FakeGuest>();
   /** Tests make the next spawns fail (for retry and fault handling). */
   failNextSpawns = 0;
+  /** Tests make the next volume attaches fail (for the attach rollback). */
+  failNextVolumeAttaches = 0;
 
   constructor(private readonly host: string, private readonly size: FakeHostSize) {}
 
@@ -106,6 +108,28 @@ export class FakeDriver implements ComputeDriver {
     const g = this.get(uuid);
     g.spec = { ...g.spec, nics: g.spec.nics.filter((n) => n.tap !== nic.tap) };
   }
+
+  async attachVolume(uuid: string, volume: GuestVolume): Promise<void> {
+    const g = this.get(uuid);
+    if (this.failNextVolumeAttaches > 0) {
+      this.failNextVolumeAttaches--;
+      throw new Error(`fake host ${this.host} was told to fail this volume attach`);
+    }
+    const volumes = g.spec.volumes ?? [];
+    if (!volumes.some((v) => v.volumeId === volume.volumeId)) g.spec = { ...g.spec, volumes: [...volumes, volume] };
+  }
+
+  async detachVolume(uuid: string, volumeId: string): Promise<void> {
+    const g = this.get(uuid);
+    g.spec = { ...g.spec, volumes: (g.spec.volumes ?? []).filter((v) => v.volumeId !== volumeId) };
+  }
+
+  async extendVolume(uuid: string, volumeId: string, sizeBytes: number): Promise<void> {
+    this.get(uuid).log.push(`NUBIS-DISK-EXTENDED volume=${volumeId} bytes=${sizeBytes}`);
+  }
+
+  /** The volumes the guest has now (tests). */
+  volumesOf(uuid: string): GuestVolume[] { return this.guests.get(uuid)?.spec.volumes ?? []; }
 
   /** The NICs the guest has now (tests). */
   nicsOf(uuid: string): GuestNic[] { return this.guests.get(uuid)?.spec.nics ?? []; }

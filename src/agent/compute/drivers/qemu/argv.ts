@@ -1,11 +1,23 @@
 // A guest's QEMU command line as data: a pure function from what to boot to argv, golden-tested
 // without QEMU. Every choice that shapes the guest's hardware is made here and nowhere else.
 
-export interface DiskArg {
+import type { BlockdevOptions } from './volume-blockdev.js';
+
+/** A local disk file of the guest (root, ephemeral, swap, rescue). */
+export interface FileDiskArg {
   file: string;
   format: 'qcow2' | 'raw';
   readOnly?: boolean;
 }
+
+/** A block storage volume: its nodes (protocol first) and its virtio-blk device (volume-blockdev.ts). */
+export interface VolumeDiskArg {
+  nodes: BlockdevOptions[];
+  /** `addr`: its PCI slot on pci.0 (`0x10`), kept while attached (volume-blockdev.ts). */
+  device: { id: string; drive: string; serial: string; addr?: string };
+}
+
+export type DiskArg = FileDiskArg | VolumeDiskArg;
 
 export interface LaunchPlan {
   uuid: string;
@@ -69,10 +81,18 @@ export function qemuArgv(p: LaunchPlan): string[] {
     if (p.initrd) argv.push('-initrd', p.initrd);
   }
   p.disks.forEach((d, i) => {
+    const boot = i === 0 && !p.kernel ? ',bootindex=1' : '';
+    if ('nodes' in d) {
+      // JSON: nested options (an NBD server, RBD monitors) have no flat key=value spelling.
+      for (const node of d.nodes) argv.push('-blockdev', JSON.stringify(node));
+      const addr = d.device.addr ? `,bus=pci.0,addr=${esc(d.device.addr)}` : '';
+      argv.push('-device', `virtio-blk-pci,drive=${esc(d.device.drive)},id=${esc(d.device.id)},serial=${esc(d.device.serial)}${addr}${boot}`);
+      return;
+    }
     argv.push(
       '-blockdev', `driver=file,filename=${esc(d.file)},node-name=file${i}${d.readOnly ? ',read-only=on' : ''}`,
       '-blockdev', `driver=${d.format},file=file${i},node-name=disk${i}${d.readOnly ? ',read-only=on' : ''}`,
-      '-device', `virtio-blk-pci,drive=disk${i},id=virtio-disk${i}${i === 0 && !p.kernel ? ',bootindex=1' : ''}`,
+      '-device', `virtio-blk-pci,drive=disk${i},id=virtio-disk${i}${boot}`,
     );
   });
   if (p.configDrive) {

@@ -50,3 +50,10 @@ export async function flatten(src: string, srcFormat: string, dst: string, forma
   if (shared) args.push('-U');
   await exec('qemu-img', [...args, src, dst]);
 }
+
+/** Grows a qcow2 or raw volume file no process holds open; refuses to shrink. */
+export async function growVolumeFile(file: string, format: 'qcow2' | 'raw', sizeBytes: number): Promise<void> {
+  const info = await imageInfo(file, { format });
+  if (sizeBytes < info.virtualSize) throw new Error(`cannot shrink a ${info.virtualSize}-byte volume to ${sizeBytes} bytes`);
+  if (sizeBytes > info.virtualSize) await exec('qemu-img', ['resize', '-q', '-f', format, file, String(sizeBytes)]);
+}

@@ -1,13 +1,14 @@
 // A guest's disks from its spec: the root overlay on the cached image, blank ephemeral and swap
 // disks, the config drive; and the LaunchPlan that attaches them in guest order.
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import type { GuestSpec } from '../../driver.js';
-import type { DiskArg, LaunchPlan } from './argv.js';
+import type { GuestSpec, GuestVolume } from '../../driver.js';
+import type { DiskArg, LaunchPlan, VolumeDiskArg } from './argv.js';
 import { buildConfigDrive } from './config-drive.js';
 import { createBlank, createOverlay, GIB } from './disks.js';
 import type { GuestPaths, GuestRecord } from './guest-files.js';
 import type { ImageCache } from './image-cache.js';
 import type { Revert } from '../../../../platform/revert.js';
+import { assignVolumeSlots, pciAddr, volumeBlockdevs, volumeDevice } from './volume-blockdev.js';
 
 /**
  * Writes a fresh root disk to `paths.disk` (through a temporary name, so a failure leaves the old
@@ -76,11 +77,19 @@ export function launchPlan({ record, paths, accel, kernel, initrd, incoming }: P
   const { spec } = record;
   const disks: DiskArg[] = [];
   const rescue = record.mode === 'rescue';
+  const volumes = spec.volumes ?? [];
+  // A boot volume stands in for the local root disk (boot from volume has none): first disk, the
+  // one the firmware boots. Next to a local root disk it is just another volume.
+  const localRoot = existsSync(paths.disk);
+  const bootVolume = localRoot ? undefined : volumes.find((v) => v.bootIndex === 0);
+  const slots = assignVolumeSlots(volumes.map((v) => v.volumeId), record.volumeSlots ?? {});
   // Rescue boots the rescue image from its own bootloader, the guest's root disk second.
   if (rescue) disks.push({ file: paths.rescueDisk, format: 'qcow2' });
-  if (existsSync(paths.disk)) disks.push({ file: paths.disk, format: 'qcow2' });
+  if (bootVolume) disks.push(volumeDisk(bootVolume, slots[bootVolume.volumeId]));
+  if (localRoot) disks.push({ file: paths.disk, format: 'qcow2' });
   if (existsSync(paths.ephemeral)) disks.push({ file: paths.ephemeral, format: 'qcow2' });
   if (existsSync(paths.swap)) disks.push({ file: paths.swap, format: 'qcow2' });
+  for (const v of volumes) if (v !== bootVolume) disks.push(volumeDisk(v, slots[v.volumeId]));
   return {
     uuid: spec.uuid,
     name: spec.name,
@@ -99,4 +108,10 @@ export function launchPlan({ record, paths, accel, kernel, initrd, incoming }: P
     pidfile: paths.pidfile,
     incomingState: incoming ? paths.suspendState : null,
   };
+}
+
+/** A volume as a LaunchPlan disk: the same nodes and device a hot-plug would add. */
+export function volumeDisk(v: GuestVolume, slot?: number): VolumeDiskArg {
+  const { id, drive, serial } = volumeDevice(v.volumeId);
+  return { nodes: volumeBlockdevs(v.volumeId, v.connection, v.readOnly), device: { id, drive, serial, ...(slot === undefined ? {} : { addr: pciAddr(slot) }) } };
 }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GuestSpec } from '../../driver.js';
+import { assignVolumeSlots } from './volume-blockdev.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,12 +54,18 @@ export interface GuestRecord {
   spec: Omit<GuestSpec, 'authToken' | 'configDrive'>;
   /** `rescue`: boot the rescue disk first, the root disk second. */
   mode: 'normal' | 'rescue';
+  /** Each attached volume's PCI slot (volume id → slot), kept from attach to detach. */
+  volumeSlots?: Record<string, number>;
 }
 
 export function writeRecord(paths: GuestPaths, spec: GuestSpec, mode: GuestRecord['mode']): GuestRecord {
   // The token is the user's and short-lived: it has no business on disk.
   const { authToken: _token, configDrive: _drive, ...rest } = spec;
-  return saveRecord(paths, { spec: rest, mode });
+  const volumes = rest.volumes ?? [];
+  // A volume attached before keeps its slot (the guest may be resumed from a saved state).
+  const known = readRecord(paths)?.volumeSlots ?? {};
+  const volumeSlots = assignVolumeSlots(volumes.map((v) => v.volumeId), known);
+  return saveRecord(paths, { spec: { ...rest, volumes }, mode, volumeSlots });
 }
 
 export function saveRecord(paths: GuestPaths, record: GuestRecord): GuestRecord {
@@ -70,5 +77,7 @@ export function saveRecord(paths: GuestPaths, record: GuestRecord): GuestRecord 
 
 export function readRecord(paths: GuestPaths): GuestRecord | null {
   if (!existsSync(paths.spec)) return null;
-  return JSON.parse(readFileSync(paths.spec, 'utf8')) as GuestRecord;
+  const record = JSON.parse(readFileSync(paths.spec, 'utf8')) as GuestRecord;
+  // Guests recorded before block storage existed have no `volumes`.
+  return { ...record, spec: { ...record.spec, volumes: record.spec.volumes ?? [] } };
 }

@@ -85,7 +85,7 @@ describe('QEMU driver with real guests', { skip }, () => {
     created.push(uuid);
     return {
       uuid, name: `nb-${uuid.slice(0, 8)}`, hostname: 'nb-vm', vcpus: 1, memoryMb: 256, rootGb: 0, ephemeralGb: 0, swapMb: 0,
-      image: null, kernel: null, ramdisk: null, cmdline: null, configDrive: null, authToken: 'tok', nics: [], ...over,
+      image: null, kernel: null, ramdisk: null, cmdline: null, configDrive: null, authToken: 'tok', nics: [], volumes: [], ...over,
     };
   }
 

@@ -5,7 +5,7 @@ import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, re
 import { join } from 'node:path';
 import type { ComputeDriver, ConsoleAddress, GuestSpec, ImageRef, ObservedGuest, SnapshotTarget } from '../../driver.js';
 import { POWER, type PowerState } from '../../../../compute/vm-states.js';
-import { createOverlay, flatten, GIB, growImage } from './disks.js';
+import { createOverlay, flatten, GIB, growImage, growVolumeFile } from './disks.js';
 import { guestPaths, readRecord, saveRecord, writeRecord, type GuestPaths, type GuestRecord } from './guest-files.js';
 import { bootFiles, createGuestDisks, createRootDisk, launchPlan, writeConfigDrive } from './guest-disks.js';
 import { GuestRunner } from './guest-runner.js';
@@ -15,6 +15,8 @@ import { hostInventory } from './inventory.js';
 import * as qmp from './qmp/commands.js';
 import { MonitorPool } from './qmp/monitor.js';
 import { plugNic, unplugNic } from './nic-hotplug.js';
+import { plugVolume, resizeVolume, unplugVolume } from './volume-hotplug.js';
+import { assignVolumeSlots } from './volume-blockdev.js';
 import { Revert } from '../../../../platform/revert.js';
 import { KeyedQueue } from '../../../../platform/keyed-queue.js';
 
@@ -236,6 +238,38 @@ export function createQemuDriver(opts: QemuDriverOptions): QemuDriver {
       const { p, record } = existing(uuid);
       if (runner.pid(p, uuid) !== null) await unplugNic(await runner.monitor(p), nic);
       saveRecord(p, { ...record, spec: { ...record.spec, nics: record.spec.nics.filter((n) => n.tap !== nic.tap) } });
+    }),
+
+    attachVolume: (uuid, volume) => serial(uuid, async () => {
+      const { p, record } = existing(uuid);
+      if (record.spec.volumes.some((v) => v.volumeId === volume.volumeId)) return;
+      const volumes = [...record.spec.volumes, volume];
+      const volumeSlots = assignVolumeSlots(volumes.map((v) => v.volumeId), record.volumeSlots ?? {});
+      // Stopped: recorded only (a cold attach); the next boot's command line has it.
+      if (runner.pid(p, uuid) !== null) await plugVolume(await runner.monitor(p), volume, volumeSlots[volume.volumeId]);
+      // Recorded after the plug: a failed plug leaves the guest as it was.
+      saveRecord(p, { ...record, spec: { ...record.spec, volumes }, volumeSlots });
+    }),
+
+    detachVolume: (uuid, volumeId) => serial(uuid, async () => {
+      const { p, record } = existing(uuid);
+      if (!record.spec.volumes.some((v) => v.volumeId === volumeId)) return;
+      // A guest that does not let go fails the call before the record changes: still attached.
+      if (runner.pid(p, uuid) !== null) await unplugVolume(await runner.monitor(p), volumeId);
+      const volumes = record.spec.volumes.filter((v) => v.volumeId !== volumeId);
+      saveRecord(p, { ...record, spec: { ...record.spec, volumes }, volumeSlots: assignVolumeSlots(volumes.map((v) => v.volumeId), record.volumeSlots ?? {}) });
+    }),
+
+    extendVolume: (uuid, volumeId, sizeBytes) => serial(uuid, async () => {
+      const { p, record } = existing(uuid);
+      const volume = record.spec.volumes.find((v) => v.volumeId === volumeId);
+      if (!volume) throw new Error(`volume ${volumeId} is not attached to instance ${uuid}`);
+      if (runner.pid(p, uuid) !== null) return resizeVolume(await runner.monitor(p), volumeId, sizeBytes);
+      // Stopped: the `file` backend leaves an in-use volume's growing to its hypervisor (backend.ts),
+      // and no QEMU holds the file now, so it is grown here. NBD exports and RBD images are grown
+      // by their backend.
+      const c = volume.connection;
+      if (c.driver_volume_type === 'file') await growVolumeFile(c.data.path, c.data.format, sizeBytes);
     }),
 
     cleanImageCache: () => {

@@ -45,3 +45,18 @@ export const deviceAddVirtioNet = (m: QmpWire, id: string, netdev: string, mac: 
   m.execute<Record<string, never>>('device_add', { driver: 'virtio-net-pci', id, netdev, mac, romfile: '' });
 /** Asks the guest to release a device; it is gone once DEVICE_DELETED names it. */
 export const deviceDel = (m: QmpWire, id: string) => m.execute<Record<string, never>>('device_del', { id });
+
+/** Adds one block node (a protocol or format node of a volume). */
+export const blockdevAdd = (m: QmpWire, options: Record<string, unknown>) => m.execute<Record<string, never>>('blockdev-add', options);
+/** Removes a block node no device and no other node uses any more. */
+export const blockdevDel = (m: QmpWire, nodeName: string) => m.execute<Record<string, never>>('blockdev-del', { 'node-name': nodeName });
+/** Plugs a virtio disk on a format node; `serial` is what the guest sees as the disk's serial. */
+export const deviceAddVirtioBlk = (m: QmpWire, id: string, drive: string, serial: string, addr?: string) =>
+  m.execute<Record<string, never>>('device_add', { driver: 'virtio-blk-pci', id, drive, serial, ...(addr ? { bus: 'pci.0', addr } : {}) });
+/** Grows a node to `size` bytes (the image file too); the guest's virtio-blk sees the new capacity. */
+export const blockResize = (m: QmpWire, nodeName: string, size: number) =>
+  m.execute<Record<string, never>>('block_resize', { 'node-name': nodeName, size });
+
+export interface BlockNodeInfo { 'node-name': string; image: { 'virtual-size': number } }
+/** Every named block node (not the nodes under them: `flat`), with its image's virtual size. */
+export const queryNamedBlockNodes = (m: QmpWire) => m.execute<BlockNodeInfo[]>('query-named-block-nodes', { flat: true });
