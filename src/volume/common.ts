@@ -123,3 +123,16 @@ export function links(publicUrl: string, projectId: string, collection: string, 
     { href: `${publicUrl}/volume/${projectId}/${collection}/${id}`, rel: 'bookmark' },
   ];
 }
+
+/**
+ * Hands slow work to the volume manager once the intent is committed. Its calls return at once;
+ * should one throw anyway, the request has already succeeded (its row is written), so the failure
+ * is logged rather than turned into a 500 for a change that did happen.
+ */
+export function handOn(deps: VolumeDeps, what: string, work: () => void): void {
+  try {
+    work();
+  } catch (err) {
+    deps.log.error({ err }, `volume manager refused ${what}`);
+  }
+}

@@ -3,10 +3,9 @@
 // transaction by conditional updates, so of two restores racing into one volume only one wins.
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../../platform/auth-context.js';
-import { badRequest, enforce, isUuid, now, parseText, target } from '../common.js';
+import { badRequest, enforce, handOn, isUuid, now, parseText, target } from '../common.js';
 import type { VolumeContext } from '../context.js';
 import { checkVolumeQuota } from '../quotas/quota-check.js';
-import { handOn } from '../snapshots/hand-on.js';
 import { resolveVolumeType } from '../volume-types/default-type.js';
 import { invalidBackup, invalidVolume, moveBackup, moveVolume } from '../volume-states.js';
 import type { VolumeRow } from '../volume.tables.js';

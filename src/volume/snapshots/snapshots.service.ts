@@ -2,14 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AuthContext } from '../../platform/auth-context.js';
-import { badRequest, enforce, isAdmin, isUuid, notFound, now, parseBool, parseMetadata, parseText, target, unwrap } from '../common.js';
+import { badRequest, enforce, handOn, isAdmin, isUuid, notFound, now, parseBool, parseMetadata, parseText, target, unwrap } from '../common.js';
 import { filtersOf, parsePaging, pageRows, type Page, type Paging, type Query } from '../collection.js';
 import type { VolumeContext } from '../context.js';
 import { checkVolumeQuota } from '../quotas/quota-check.js';
 import { invalidSnapshot, invalidVolume, moveSnapshot, SNAPSHOT_STATUSES, type SnapshotStatus, type VolumeStatus } from '../volume-states.js';
 import type { SnapshotRow, VolumeRow, VolumeTables } from '../volume.tables.js';
 import { loadVisibleVolume } from '../volumes/volume-access.js';
-import { handOn } from './hand-on.js';
 import { loadVisibleSnapshot } from './snapshot-access.js';
 
 export const SNAPSHOT_SORT_KEYS = ['id', 'name', 'display_name', 'status', 'size', 'volume_id', 'project_id', 'user_id',

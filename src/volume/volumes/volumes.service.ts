@@ -4,7 +4,7 @@ import type { Transaction } from 'kysely';
 import type { AuthContext } from '../../platform/auth-context.js';
 import { ApiError } from '../../platform/errors.js';
 import { compareVersions, type ApiVersion } from '../../platform/http/microversion.js';
-import { badRequest, enforce, isAdmin, notFound, now, parseBool, parseMetadata, target, unwrap, type VolumeDeps } from '../common.js';
+import { badRequest, enforce, handOn, isAdmin, notFound, now, parseBool, parseMetadata, target, unwrap, type VolumeDeps } from '../common.js';
 import type { VolumeContext } from '../context.js';
 import { checkVolumeQuota } from '../quotas/quota-check.js';
 import { extraSpecsOf, resolveVolumeType } from '../volume-types/default-type.js';
@@ -146,7 +146,7 @@ export class VolumeService {
       const facts = image ? Object.entries(imageFacts(image)).map(([key, value]) => ({ volume_id: row.id, key, value })) : [];
       if (facts.length) await trx.insertInto('volume_image_metadata').values(facts).execute();
     });
-    this.handOn(`createVolume ${row.id}`, () => this.ctx.manager.createVolume(row.id, authToken));
+    handOn(this.deps, `createVolume ${row.id}`, () => this.ctx.manager.createVolume(row.id, authToken));
     return row;
   }
 
@@ -156,11 +156,6 @@ export class VolumeService {
     const res = await trx.updateTable(t).set({ updated_at: now() }).where('id', '=', id)
       .where('status', 'in', allowed as VolumeStatus[]).executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw refuse();
-  }
-
-  /** The manager's calls return at once; should one throw, the intent is committed and the failure is logged, not a 500. */
-  private handOn(what: string, work: () => void): void {
-    try { work(); } catch (err) { this.deps.log.error({ err }, `volume manager refused ${what}`); }
   }
 
   async show(auth: AuthContext, id: string): Promise<VolumeRow> {
@@ -221,6 +216,6 @@ export class VolumeService {
       // A forced delete may take a volume awaiting a transfer: the offer goes with it.
       if (force) await trx.deleteFrom('volume_transfer').where('volume_id', '=', id).execute();
     });
-    this.handOn(`deleteVolume ${id}`, () => this.ctx.manager.deleteVolume(id, cascade));
+    handOn(this.deps, `deleteVolume ${id}`, () => this.ctx.manager.deleteVolume(id, cascade));
   }
 }
