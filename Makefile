@@ -3,7 +3,7 @@ SHELL := /bin/bash
 STATE_DIR ?= /var/lib/nubis
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: up build deps test test-unit test-postgres test-compat bench bench-identity bench-image bench-network bench-volume clean
+.PHONY: up build deps test test-unit test-postgres test-compat bench bench-identity bench-image bench-network bench-volume bench-dashboard clean
 
 deps:
 	@scripts/install-deps.sh
@@ -17,6 +17,9 @@ node_modules/.installed: package.json package-lock.json
 build: node_modules/.installed
 	@rm -rf dist  # no compiled leftovers of deleted sources
 	npx tsc -p tsconfig.json
+	@# The dashboard: type-checked, then bundled by Vite into dist/dashboard-web (served at /).
+	npx tsc -p src/dashboard/web/tsconfig.json
+	npx vite build --config src/dashboard/web/vite.config.ts
 
 up: deps build
 	bin/nubis up --state-dir $(STATE_DIR) --listen $(LISTEN)
@@ -37,6 +40,7 @@ bench: deps build
 	node dist/bench/volume/attach-bench.js
 	node dist/bench/volume/qemu-img-bench.js
 	node dist/bench/network/ports-api-bench.js
+	node dist/bench/dashboard/dashboard-bench.js
 
 bench-identity: deps build
 	node dist/bench/identity/identity-bench.js
@@ -44,6 +48,9 @@ bench-identity: deps build
 bench-volume: deps build
 	node dist/bench/volume/attach-bench.js
 	node dist/bench/volume/qemu-img-bench.js
+
+bench-dashboard: deps build
+	node dist/bench/dashboard/dashboard-bench.js
 
 bench-image: deps build
 	node dist/bench/image/image-bench.js

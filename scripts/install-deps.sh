@@ -27,6 +27,9 @@ APT_PACKAGES=(
   # compute tests: keypairs are checked against the reference tools
   openssh-client           # ssh-keygen: fingerprints and reading the private keys Nubis generates
   openssl                  # reads the x509 certificates Nubis generates
+  # dashboard tests: the real browser, driven by playwright-core (npm)
+  chromium
+  fonts-wqy-microhei       # a small CJK font, so the Chinese pages render in the screenshots
 )
 
 missing=()

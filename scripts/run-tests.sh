@@ -9,19 +9,20 @@ if ((${#files[@]} == 0)); then echo "no test files found under dist/" >&2; exit 
 pick() { printf '%s\n' "${files[@]}" | grep -E "$1" || true; }
 skip() { printf '%s\n' "${files[@]}" | grep -vE "$1" || true; }
 
-# Longest first (guests booting end to end, then the CLI against nubis up), so both test slots stay
+# Longest first (guests booting end to end, then the CLI and the browser against nubis up), so both test slots stay
 # busy until the end instead of one long file running alone at the tail.
-mapfile -t ordered < <(pick '/test/e2e/'; pick '/test/compat/'; skip '/test/(e2e|compat)/')
+mapfile -t ordered < <(pick '/test/e2e/'; pick '/test/(compat|dashboard)/'; skip '/test/(e2e|compat|dashboard)/')
 # The test guest image (Debian kernel + busybox initramfs) is built once here: the end-to-end files
 # start first and together, and would otherwise build it side by side.
 bin/nubis dev build-test-image --out "${TMPDIR:-/tmp}/nubis-test-image-cache" >/dev/null
 echo "== tests on SQLite =="
 node --test --test-concurrency=2 "${ordered[@]}"
 
-# On PostgreSQL: unit and API tests (every route, in-process) and two CLI suites as a smoke test of a
-# whole `nubis up` on PostgreSQL. The end-to-end tests with real guests and the other CLI suites do
-# not depend on the database and run once, above (keeps `make test` under 30 minutes).
-mapfile -t pgfiles < <(pick '/test/compat/(identity|volume)-cli\.test\.js$'; skip '/test/(e2e|compat)/')
+# On PostgreSQL: the unit and API tests of the control plane (every route, in-process) and the
+# identity CLI suite as a smoke test of a whole `nubis up` on PostgreSQL. The host agents, the end-to-
+# end tests with real guests, the dashboard in the browser and the other CLI suites do not touch the
+# database and run once, above (keeps `make test` under 30 minutes).
+mapfile -t pgfiles < <(pick '/test/compat/identity-cli\.test\.js$'; skip '/test/(e2e|compat|dashboard)/|/src/(agent|dev)/')
 echo "== tests on PostgreSQL =="
 pgdir=$(mktemp -d /tmp/nbpg.XXXXXX)
 trap 'scripts/test-postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT

@@ -27,6 +27,7 @@ import { createVolume, type Volume } from './volume/volume.module.js';
 import { createComputeVolumeAccess } from './volume/compute-access.js';
 import { ensureDefaultVolumeType } from './volume/volume-types/default-type.js';
 import { startStorageAgents, type RunningStorageAgents } from './agent/storage/start-storage-agent.js';
+import { registerDashboard } from './dashboard/dashboard.routes.js';
 import type { Config } from './platform/config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
@@ -139,6 +140,7 @@ export async function createCloud(config: Config, opts: CloudOptions = {}): Prom
         await scope.register(service.routes);
       }, { prefix: service.prefix });
     }
+    await registerDashboard(app);
     await app.ready();
     if (opts.seedFlavors) await seedDefaultFlavors(compute.ctx.deps.db);
     // network (dataplane): the external network `nubis up` makes on first start.

@@ -39,6 +39,7 @@ export async function up(argv: string[]): Promise<void> {
       ? `Admin credentials (new): ${created.cloudsYaml} (cloud "nubis") and ${created.openrc}`
       : `Admin credentials: ${config.stateDir}/clouds.yaml (cloud "nubis") and ${config.stateDir}/admin-openrc.sh`,
     `Try: OS_CLIENT_CONFIG_FILE=${config.stateDir}/clouds.yaml openstack --os-cloud nubis token issue`,
+    `Dashboard: ${config.publicUrl}/ (user admin, domain Default, the password in admin-openrc.sh)`,
     '',
   ].join('\n') + '\n');
 

@@ -92,13 +92,7 @@ describe('networking end to end: openstack CLI, nubis up, linuxbridge dataplane,
     stateDir = join(work, 'state');
     ext = await ExternalNamespace.start('203.0.113.1', 24, 8080);
     const config = join(work, 'nubis.json');
-    writeFileSync(config, JSON.stringify({
-      network: {
-        physicalNetworks: { extnet: { interface: ext.hostInterface } },
-        defaultExternal: { name: 'public', physicalNetwork: 'extnet', cidr: '203.0.113.0/24', gateway: '203.0.113.1',
-          poolStart: '203.0.113.10', poolEnd: '203.0.113.100' },
-      },
-    }));
+    writeFileSync(config, JSON.stringify({ network: ext.networkConfig() }));
     env = { NUBIS_CONFIG: config, NUBIS_NETWORK_DATAPLANE: 'linuxbridge' };
     await start();
     await admin.ok(['image', 'create', '--disk-format', 'qcow2', '--container-format', 'bare', '--file', image.disk, '--public', 'nb-disk']);

@@ -70,6 +70,17 @@ export class ExternalNamespace {
     }
   }
 
+  /** The `network` config of a `nubis up` whose external network `public` is this namespace's /24:
+   *  flat on the host end of the veth, the namespace's address as its gateway, floating IPs .10–.100. */
+  networkConfig(): Record<string, unknown> {
+    const base = this.address.split('.').slice(0, 3).join('.');
+    return {
+      physicalNetworks: { extnet: { interface: this.hostInterface } },
+      defaultExternal: { name: 'public', physicalNetwork: 'extnet', cidr: `${base}.0/24`, gateway: this.address,
+        poolStart: `${base}.10`, poolEnd: `${base}.100` },
+    };
+  }
+
   /** Requests the HTTP server saw: path and the caller's address. */
   requests(): Array<{ path: string; from: string }> {
     return this.lines.filter((l) => l.startsWith('REQUEST ')).map((l) => {

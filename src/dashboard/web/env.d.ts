@@ -1,0 +1,2 @@
+// Vite turns these imports into bundled files.
+declare module '*.css';

@@ -1,0 +1,37 @@
+// Create snapshot: Nova's createImage makes a Glance image of the instance's disk.
+import { useState } from 'react';
+import { Modal } from '../../components/Modal';
+import { TextField } from '../../components/fields';
+import { ErrorNote } from '../../components/ErrorNote';
+import { useSession } from '../../app/session';
+import { useAction } from '../../components/use-action';
+import { useT } from '../../i18n/i18n';
+import { serverAction } from './server-actions';
+import type { Server } from './server-model';
+
+export function SnapshotModal({ server, onClose, onDone }: { server: Server; onClose(): void; onDone(): void }) {
+  const t = useT();
+  const { api } = useSession();
+  const action = useAction();
+  const [name, setName] = useState(`${server.name}-snapshot`);
+  const [missing, setMissing] = useState(false);
+  const submit = async () => {
+    const n = name.trim();
+    if (!n) { setMissing(true); return; }
+    const ok = await action.run(() => serverAction<{ image_id?: string }>(api.compute, server.id, { createImage: { name: n } }).then(() => true),
+      t('Snapshot {image} is being created', { image: n }));
+    if (ok) { onDone(); onClose(); }
+  };
+  return (
+    <Modal title={t('Create snapshot of {name}', { name: server.name })} onClose={onClose} onSubmit={() => void submit()} footer={
+      <>
+        <button type="button" onClick={onClose}>{t('Cancel')}</button>
+        <button type="submit" className="primary" disabled={action.busy}>{t('Create snapshot')}</button>
+      </>
+    }>
+      <TextField label={t('Snapshot name')} value={name} required autoFocus error={missing ? t('Enter a name.') : undefined}
+        onChange={(e) => { setName(e.target.value); setMissing(false); }} />
+      <ErrorNote error={action.error} />
+    </Modal>
+  );
+}
