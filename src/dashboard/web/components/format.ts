@@ -1,4 +1,5 @@
-// How numbers and times read on the pages.
+// How numbers, times and yes/no read on the pages.
+import type { Translate } from '../i18n/i18n';
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -16,3 +17,6 @@ export function formatDate(iso: string | null | undefined, locale?: string): str
 }
 
 export function shortId(id: string): string { return id.length > 8 ? id.slice(0, 8) : id; }
+
+/** "Yes"/"No" for a boolean cell. */
+export function yesNo(t: Translate, v: boolean | undefined): string { return v ? t('Yes') : t('No'); }

@@ -5,7 +5,7 @@ import { SelectField, TextField } from '../../components/fields';
 import { useAction } from '../../components/use-action';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n/i18n';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import { looksLikeCidr, type SecurityGroup } from './neutron';
 import { PRESETS, parsePorts, type PresetId } from './rule-presets';
 

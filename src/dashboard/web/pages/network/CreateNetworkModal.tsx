@@ -6,7 +6,7 @@ import { useAction } from '../../components/use-action';
 import { useSession } from '../../app/session';
 import { useToast } from '../../components/toast';
 import { useT } from '../../i18n/i18n';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import { SubnetFields, checkSubnet, subnetBody, useSubnetDraft, type SubnetErrors } from './SubnetFields';
 import type { Network } from './neutron';
 

@@ -4,7 +4,7 @@ import { CheckboxField, TextField } from '../../components/fields';
 import { useAction } from '../../components/use-action';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n/i18n';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import type { Network } from './neutron';
 
 export function EditNetworkModal({ network, onClose, onDone }: { network: Network; onClose(): void; onDone(): void }) {

@@ -16,7 +16,7 @@ import { Link } from '../../app/router';
 import { useToast } from '../../components/toast';
 import { useT } from '../../i18n/i18n';
 import { byId, listNetworks, listPorts, listServers, type FloatingIp } from './neutron';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import { useExternalNetworks } from './GatewayModal';
 import { AssociateModal } from './AssociateModal';
 

@@ -5,7 +5,7 @@ import { useAction } from '../../components/use-action';
 import { useResource } from '../../app/use-resource';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n/i18n';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import { listNetworks, type Router } from './neutron';
 
 /** External networks (router:external), the choices for a gateway or a floating IP pool. */

@@ -7,7 +7,7 @@ import { downloadText } from '../../components/download';
 import { useAction } from '../../components/use-action';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n/i18n';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import type { Keypair } from './neutron';
 
 const NAME_RE = /^[A-Za-z0-9 _.@-]+$/;

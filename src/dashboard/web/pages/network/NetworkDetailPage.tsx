@@ -14,7 +14,7 @@ import { Link } from '../../app/router';
 import { useToast } from '../../components/toast';
 import { useT } from '../../i18n/i18n';
 import { listPorts, listServers, listSubnets, type Network, type Port, type Subnet } from './neutron';
-import { yesNo } from './FormModal';
+import { yesNo } from '../../components/format';
 import { shortId } from '../../components/format';
 import { CreateSubnetModal, EditSubnetModal } from './SubnetModals';
 

@@ -14,7 +14,7 @@ import { Link } from '../../app/router';
 import { useToast } from '../../components/toast';
 import { useT } from '../../i18n/i18n';
 import { byId, listNetworks, listSubnets, type Network } from './neutron';
-import { yesNo } from './FormModal';
+import { yesNo } from '../../components/format';
 import { CreateNetworkModal } from './CreateNetworkModal';
 import { EditNetworkModal } from './EditNetworkModal';
 

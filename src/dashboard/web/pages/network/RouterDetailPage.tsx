@@ -15,7 +15,7 @@ import { Link } from '../../app/router';
 import { useToast } from '../../components/toast';
 import { useT } from '../../i18n/i18n';
 import { byId, listNetworks, listPorts, listSubnets, type Port, type Router, type Subnet } from './neutron';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import { shortId } from '../../components/format';
 import { GatewayModal, clearGateway } from './GatewayModal';
 import { gatewayText } from './RoutersPage';

@@ -16,7 +16,7 @@ import { Link } from '../../app/router';
 import { useToast } from '../../components/toast';
 import { useT } from '../../i18n/i18n';
 import { byId, listNetworks, type Network, type Router } from './neutron';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import { GatewayModal, clearGateway } from './GatewayModal';
 
 export function gatewayText(r: Router, networks: Map<string, Network> | undefined): string {

@@ -14,7 +14,7 @@ import { Link } from '../../app/router';
 import { useToast } from '../../components/toast';
 import { useT } from '../../i18n/i18n';
 import type { SecurityGroup } from './neutron';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 
 export function SecurityGroupsPage() {
   const t = useT();

@@ -4,7 +4,7 @@ import { CheckboxField, TextAreaField, TextField } from '../../components/fields
 import { useAction } from '../../components/use-action';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n/i18n';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 import { SubnetFields, checkSubnet, subnetBody, useSubnetDraft, type SubnetErrors } from './SubnetFields';
 import { lines, type Subnet } from './neutron';
 

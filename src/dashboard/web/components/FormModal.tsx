@@ -1,8 +1,8 @@
 // A dialog holding one form: Cancel + submit buttons, busy state, and the API's error shown inside it.
 import { useEffect, useRef, type ReactNode } from 'react';
-import { Modal } from '../../components/Modal';
-import { ErrorNote } from '../../components/ErrorNote';
-import { useT, type Translate } from "../../i18n/i18n";
+import { Modal } from './Modal';
+import { ErrorNote } from './ErrorNote';
+import { useT } from '../i18n/i18n';
 
 export function FormModal({ title, submitLabel, busy, error, onSubmit, onClose, children, wide, extraButtons, cancelLabel }: {
   title: string; submitLabel: string; busy: boolean; error: unknown; onSubmit(): void; onClose(): void;
@@ -26,5 +26,3 @@ export function FormModal({ title, submitLabel, busy, error, onSubmit, onClose, 
   );
 }
 
-/** "Yes"/"No" for a boolean cell. */
-export function yesNo(t: Translate, v: boolean | undefined): string { return v ? t('Yes') : t('No'); }
