@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -163,6 +164,23 @@ describe('dashboard pages: every route opens with the seeded data', { timeout: 2
       assert.deepEqual(unexpected, [], `no page or console error on ${path}`);
     });
   }
+
+  it('the console log tab keeps refreshing while the output stays the same', async () => {
+    // The fake guest's log never changes after boot: each poll returns the same text, which must not
+    // stop the polling (a slow real guest can print nothing for longer than one period).
+    await goTo(page, `/project/instances/${ids.server}`);
+    await page.getByRole('tab', { name: 'Console log' }).click();
+    await page.locator('pre[aria-label="Console log"]').getByText(/NUBIS-GUEST-READY/).waitFor();
+    let polls = 0;
+    const count = (r: { method(): string; url(): string; postData(): string | null }) => {
+      if (r.method() === 'POST' && r.url().endsWith(`/servers/${ids.server}/action`) && r.postData()?.includes('os-getConsoleOutput')) polls++;
+    };
+    page.on('request', count);
+    await sleep(10_000);
+    page.off('request', count);
+    // Every 3 s: three or four in 10 s; a stalled poller makes at most one.
+    assert.ok(polls >= 3, `console log fetched ${polls} times in 10 s`);
+  });
 
   it("every page's create dialog has a title and named controls, and Escape closes it", async () => {
     const opened: string[] = [];

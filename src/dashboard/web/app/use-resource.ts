@@ -22,6 +22,9 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<Error | undefined>(undefined);
   const [loading, setLoading] = useState(true);
+  // Counts finished loads: polling keys on it, not on `data`, because a load that returns the same
+  // value (a console log with no new lines) does not re-render, and polling would stop there.
+  const [loads, setLoads] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
   const optsRef = useRef(opts);
@@ -45,7 +48,10 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
       if (gen !== generation.current || (err as Error).name === 'AbortError') return;
       setError(err as Error);
     } finally {
-      if (gen === generation.current) setLoading(false);
+      if (gen === generation.current) {
+        setLoading(false);
+        setLoads((n) => n + 1);
+      }
     }
   }, []);
 
@@ -63,7 +69,7 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
     if (!ms) return;
     const timer = window.setTimeout(() => void reload(), ms);
     return () => window.clearTimeout(timer);
-  }, [data, error, opts.pollMs, reload]);
+  }, [loads, data, opts.pollMs, reload]);
 
   return { data, error, loading, reload, set: setData };
 }
