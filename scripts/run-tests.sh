@@ -21,12 +21,14 @@ node --test --test-concurrency=2 "${ordered[@]}"
 # On PostgreSQL: the unit and API tests of the control plane (every route, each file assembling the
 # whole app in-process on its own fresh database). The host agents, the end-to-end tests with real
 # guests, the dashboard in the browser and the CLI suites run once, above: they see the database only
-# through those same routes. Three at a time: much of each file's time is PostgreSQL creating and
-# migrating its database, not CPU (keeps `make test` under 30 minutes).
+# through those same routes. Four at a time: much of each file's time is PostgreSQL creating and
+# copying its database, not CPU (keeps `make test` under 30 minutes).
 mapfile -t pgfiles < <(skip '/test/(e2e|compat|dashboard)/|/src/(agent|dev)/')
 echo "== tests on PostgreSQL =="
 pgdir=$(mktemp -d /tmp/nbpg.XXXXXX)
 trap 'scripts/test-postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
 NUBIS_TEST_DATABASE=$(scripts/test-postgres.sh start "$pgdir")
-export NUBIS_TEST_DATABASE
-node --test --test-concurrency=3 "${pgfiles[@]}"
+# Every test database is a copy of one migrated here (the migrations run once, not per test cloud).
+NUBIS_TEST_DATABASE_TEMPLATE=$(node dist/test/harness/postgres-template.js "$NUBIS_TEST_DATABASE")
+export NUBIS_TEST_DATABASE NUBIS_TEST_DATABASE_TEMPLATE
+node --test --test-concurrency=4 "${pgfiles[@]}"

@@ -261,7 +261,8 @@ describe('dashboard end to end: Chromium, nubis up, a real QEMU guest', { skip, 
     await node('external', 'public').waitFor();
     await node('router', 'nb-dash-router').waitFor();
     await node('network', 'nb-dash-net').waitFor();
-    await node('instance', 'nb-dash-vm').getByText(ids.fip!).waitFor();
+    // Drawn on the node (its tooltip <title> holds the address too).
+    await node('instance', 'nb-dash-vm').locator('text').filter({ hasText: ids.fip! }).waitFor();
     await shot('topology');
   });
 

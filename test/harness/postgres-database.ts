@@ -37,10 +37,13 @@ async function dropWhenIdle(client: pg.Client, name: string): Promise<void> {
   await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-/** Creates a database with a unique name on the server `serverUrl` names. */
+/** Creates a database with a unique name on the server `serverUrl` names: a copy of the migrated
+ *  template when NUBIS_TEST_DATABASE_TEMPLATE names one (scripts/run-tests.sh makes it), else empty. */
 export async function freshPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
   const name = `nbtest_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await withClient(serverUrl, async (c) => { await c.query(`CREATE DATABASE ${name}`); });
+  const template = process.env.NUBIS_TEST_DATABASE_TEMPLATE;
+  if (template !== undefined && !/^[a-z_][a-z0-9_]*$/.test(template)) throw new Error(`bad template name ${template}`);
+  await withClient(serverUrl, async (c) => { await c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`); });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {

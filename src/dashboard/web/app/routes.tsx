@@ -16,6 +16,8 @@ import { SecurityGroupsPage } from '../pages/network/SecurityGroupsPage';
 import { SecurityGroupDetailPage } from '../pages/network/SecurityGroupDetailPage';
 import { FloatingIpsPage } from '../pages/network/FloatingIpsPage';
 import { KeyPairsPage } from '../pages/network/KeyPairsPage';
+import { ServerGroupsPage } from '../pages/instances/ServerGroupsPage';
+import { VolumeTypesPage } from '../pages/volumes/VolumeTypesPage';
 import { TopologyPage } from '../pages/topology/TopologyPage';
 import { UsageReportPage } from '../pages/admin/compute/UsageReportPage';
 import { HypervisorsPage } from '../pages/admin/compute/HypervisorsPage';
@@ -50,6 +52,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/project/instances/:id/console', page: InstanceConsolePage },
   { path: '/project/images', page: ImagesPage, nav: 'Images', group: 'Compute' },
   { path: '/project/key-pairs', page: KeyPairsPage, nav: 'Key pairs', group: 'Compute' },
+  { path: '/project/server-groups', page: ServerGroupsPage, nav: 'Server groups', group: 'Compute' },
   { path: '/project/volumes', page: VolumesPage, nav: 'Volumes', group: 'Volumes' },
   { path: '/project/topology', page: TopologyPage, nav: 'Network topology', group: 'Network' },
   { path: '/project/networks', page: NetworksPage, nav: 'Networks', group: 'Network' },
@@ -66,6 +69,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/admin/flavors', page: FlavorsPage, nav: 'Flavors', group: 'Admin compute', admin: true },
   { path: '/admin/instances', page: AllInstancesPage, nav: 'All instances', group: 'Admin compute', admin: true },
   { path: '/admin/images', page: AllImagesPage, nav: 'All images', group: 'Admin compute', admin: true },
+  { path: '/admin/volume-types', page: VolumeTypesPage, nav: 'Volume types', group: 'Admin compute', admin: true },
   { path: '/admin/projects', page: ProjectsPage, nav: 'Projects', group: 'Admin identity', admin: true },
   { path: '/admin/users', page: UsersPage, nav: 'Users', group: 'Admin identity', admin: true },
   { path: '/admin/groups', page: GroupsPage, nav: 'Groups', group: 'Admin identity', admin: true },

@@ -1,9 +1,8 @@
 // "Create image": the image record first (POST /images), then its data with a visible upload progress;
 // "Cancel upload" aborts the transfer and deletes the queued image so nothing half-made is left.
 import { useId, useRef, useState } from 'react';
-import { Modal } from '../../components/Modal';
+import { FormModal } from '../../components/FormModal';
 import { CheckboxField, SelectField, TextField } from '../../components/fields';
-import { ErrorNote } from '../../components/ErrorNote';
 import { formatBytes } from '../../components/format';
 import { useToast } from '../../components/toast';
 import { useSession } from '../../app/session';
@@ -31,6 +30,8 @@ export function CreateImageModal({ onClose, onChanged }: { onClose(): void; onCh
   const [progress, setProgress] = useState({ loaded: 0, total: 0 });
   const upload = useRef<UploadHandle>(undefined);
   const imageId = useRef<string>(undefined);
+  // Bumped by "Create another image": remounts the form so the file input is emptied too.
+  const [round, setRound] = useState(0);
 
   const visibilities = [
     { value: 'private', label: t('Private') }, { value: 'shared', label: t('Shared') },
@@ -102,21 +103,23 @@ export function CreateImageModal({ onClose, onChanged }: { onClose(): void; onCh
     }
   };
 
+  const startOver = () => {
+    setName(''); setFile(null); setDiskFormat('qcow2'); setVisibility('private'); setMinDisk('0'); setMinRam('0'); setProtected(false);
+    setError(undefined); setProgress({ loaded: 0, total: 0 }); setPhase('form'); setRound((r) => r + 1);
+  };
+
   const pct = progress.total > 0 ? Math.floor((progress.loaded / progress.total) * 100) : 0;
   const busy = phase === 'creating' || phase === 'uploading';
   const showProgress = phase === 'uploading' || phase === 'done';
 
   return (
-    <Modal title={t('Create image')} onClose={() => { if (!busy) onClose(); }} onSubmit={() => { if (phase === 'form') void submit(); }} footer={
-      phase === 'uploading'
-        ? <button type="button" className="danger" onClick={() => void cancelUpload()}>{t('Cancel upload')}</button>
-        : phase === 'done'
-          ? <button type="button" className="primary" onClick={onClose}>{t('Close')}</button>
-          : <>
-              <button type="button" onClick={onClose} disabled={busy}>{t('Cancel')}</button>
-              <button type="submit" className="primary" disabled={busy}>{phase === 'creating' ? t('Creating…') : t('Create image')}</button>
-            </>
-    }>
+    // While uploading only "Cancel upload" acts; once done, Close, or start over for another image.
+    <FormModal title={t('Create image')} busy={busy} error={error}
+      submitLabel={phase === 'creating' ? t('Creating…') : phase === 'uploading' ? t('Uploading…') : phase === 'done' ? t('Create another image') : t('Create image')}
+      cancelLabel={phase === 'done' ? t('Close') : undefined}
+      onClose={() => { if (!busy) onClose(); }}
+      onSubmit={() => { if (phase === 'form') void submit(); else if (phase === 'done') startOver(); }}
+      extraButtons={phase === 'uploading' && <button type="button" className="danger" onClick={() => void cancelUpload()}>{t('Cancel upload')}</button>}>
       {/* First in the dialog so it stays in view on small screens while the form is locked. */}
       {showProgress && (
         <div className="field upload-progress">
@@ -130,7 +133,7 @@ export function CreateImageModal({ onClose, onChanged }: { onClose(): void; onCh
           </div>
         </div>
       )}
-      <fieldset disabled={phase !== 'form'} className="plain-fieldset">
+      <fieldset disabled={phase !== 'form'} className="plain-fieldset" key={round}>
         <TextField label={t('Image name')} required value={name} error={nameError} onChange={(e) => setName(e.target.value)} />
         <div className="field">
           <label htmlFor={`${uid}-file`}>{t('Image file')}</label>
@@ -145,7 +148,6 @@ export function CreateImageModal({ onClose, onChanged }: { onClose(): void; onCh
         <CheckboxField label={t('Protected')} checked={isProtected} onChange={(e) => setProtected(e.target.checked)}
           hint={t('A protected image cannot be deleted until this is unset.')} />
       </fieldset>
-      <ErrorNote error={error} />
-    </Modal>
+    </FormModal>
   );
 }

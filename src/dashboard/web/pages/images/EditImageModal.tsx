@@ -1,13 +1,15 @@
 // "Edit image": Glance v2 changes an image with a JSON-patch list, so only what changed is sent
-// (replace for core fields, add/replace/remove for custom properties).
+// (replace for core fields, add/replace/remove for custom properties); tags go through their own
+// calls (PUT/DELETE /images/{id}/tags/{tag}), as the openstack CLI sends them.
 import { useState } from 'react';
-import { Modal } from '../../components/Modal';
+import { FormModal } from '../../components/FormModal';
 import { CheckboxField, SelectField, TextField } from '../../components/fields';
-import { ErrorNote } from '../../components/ErrorNote';
 import { useAction } from '../../components/use-action';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n/i18n';
 import { customProperties, imageLabel, type Image } from './images-api';
+import { TagsEditor } from './TagsEditor';
+import { ApiError } from '../../api/http';
 
 interface PatchOp { op: 'replace' | 'add' | 'remove'; path: string; value?: unknown }
 const ptr = (key: string) => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -23,6 +25,9 @@ export function EditImageModal({ image, onClose, onChanged }: { image: Image; on
   const [minRam, setMinRam] = useState(String(image.min_ram ?? 0));
   const original = customProperties(image);
   const [props, setProps] = useState(Object.entries(original).map(([key, value]) => ({ key, value })));
+  const originalTags = image.tags ?? [];
+  const [tags, setTags] = useState<string[]>(originalTags);
+  const [tagDraft, setTagDraft] = useState('');
 
   const visibilities = ['private', 'shared', 'community', ...(s.isAdmin || image.visibility === 'public' ? ['public'] : [])]
     .map((v) => ({ value: v, label: t(v[0].toUpperCase() + v.slice(1)) }));
@@ -45,23 +50,38 @@ export function EditImageModal({ image, onClose, onChanged }: { image: Image; on
 
   const save = async () => {
     const list = ops();
-    if (list.length === 0) { onClose(); return; }
-    const ok = await action.run(() => s.api.image.call(`/images/${image.id}`, {
-      method: 'PATCH', body: list, headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' },
-    }), t('Image {name} updated.', { name: name.trim() || image.id }));
-    if (ok !== undefined) { onChanged(); onClose(); }
+    // A tag typed but not yet added is surely meant to be saved too.
+    const typed = tagDraft.trim();
+    const wanted = typed && !tags.includes(typed) ? [...tags, typed] : tags;
+    const added = wanted.filter((x) => !originalTags.includes(x));
+    const removed = originalTags.filter((x) => !wanted.includes(x));
+    if (list.length === 0 && added.length === 0 && removed.length === 0) { onClose(); return; }
+    const tagPath = (tag: string) => `/images/${image.id}/tags/${encodeURIComponent(tag)}`;
+    const ok = await action.run(async () => {
+      try {
+        if (list.length) {
+          await s.api.image.call(`/images/${image.id}`, {
+            method: 'PATCH', body: list, headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' },
+          });
+        }
+        // A tag already gone (removed elsewhere, or by an earlier try of this Save) is what we want.
+        for (const tag of removed) await s.api.image.del(tagPath(tag)).catch((err) => { if (!(err instanceof ApiError && err.status === 404)) throw err; });
+        for (const tag of added) await s.api.image.put(tagPath(tag));
+      } finally {
+        // Part may have been applied before an error: show the table as it now is.
+        onChanged();
+      }
+      return true;
+    }, t('Image {name} updated.', { name: name.trim() || image.id }));
+    if (ok) onClose();
   };
 
   const setProp = (i: number, patch: Partial<{ key: string; value: string }>) =>
     setProps((ps) => ps.map((p, j) => (j === i ? { ...p, ...patch } : p)));
 
   return (
-    <Modal title={t('Edit image')} wide onClose={onClose} onSubmit={() => void save()} footer={
-      <>
-        <button type="button" onClick={onClose} disabled={action.busy}>{t('Cancel')}</button>
-        <button type="submit" className="primary" disabled={action.busy}>{t('Save')}</button>
-      </>
-    }>
+    <FormModal title={t('Edit image')} wide submitLabel={t('Save')} busy={action.busy} error={action.error}
+      onClose={() => { if (!action.busy) onClose(); }} onSubmit={() => void save()}>
       <p className="muted">{imageLabel(image)}</p>
       <TextField label={t('Image name')} value={name} onChange={(e) => setName(e.target.value)} />
       <SelectField label={t('Visibility')} value={visibility} onChange={(e) => setVisibility(e.target.value)} options={visibilities} />
@@ -80,7 +100,7 @@ export function EditImageModal({ image, onClose, onChanged }: { image: Image; on
         ))}
       </div>
       <button type="button" onClick={() => setProps((ps) => [...ps, { key: '', value: '' }])}>{t('Add property')}</button>
-      <ErrorNote error={action.error} />
-    </Modal>
+      <TagsEditor tags={tags} onChange={setTags} draft={tagDraft} setDraft={setTagDraft} />
+    </FormModal>
   );
 }

@@ -13,6 +13,7 @@ export interface Image {
   owner: string | null;
   created_at: string;
   updated_at?: string;
+  tags?: string[];
   [extra: string]: unknown;
 }
 
@@ -40,3 +41,27 @@ export function guessDiskFormat(fileName: string): string | undefined {
 }
 
 export const imageLabel = (img: Pick<Image, 'id' | 'name'>) => img.name || img.id;
+
+/** One project's membership of a shared image (Glance v2 image member). */
+export interface Member {
+  image_id: string;
+  member_id: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  created_at: string;
+  updated_at: string;
+}
+
+type Get = <T>(path: string, query?: Record<string, string>) => Promise<T>;
+
+/** Every image the query matches, following Glance's pagination (marker = the last id of a page). */
+export async function listAllImages(get: Get, query: Record<string, string>, signal: AbortSignal): Promise<Image[]> {
+  const out: Image[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < 50 && !signal.aborted; page++) {
+    const res = await get<{ images: Image[]; next?: string }>('/images', { limit: '200', ...query, ...(marker ? { marker } : {}) });
+    out.push(...res.images);
+    if (!res.next || res.images.length === 0) break;
+    marker = res.images[res.images.length - 1].id;
+  }
+  return out;
+}

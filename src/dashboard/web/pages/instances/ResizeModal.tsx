@@ -1,6 +1,6 @@
 // Resize: pick a new flavor; Nova then waits in VERIFY_RESIZE for Confirm or Revert.
 import { useState } from 'react';
-import { Modal } from '../../components/Modal';
+import { FormModal } from '../../components/FormModal';
 import { SelectField } from '../../components/fields';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Loading } from '../../components/Loading';
@@ -31,19 +31,15 @@ export function ResizeModal({ server, onClose, onDone }: { server: Server; onClo
     .filter((f) => f.name !== server.flavor.original_name)
     .map((f) => ({ value: f.id, label: `${f.name} (${f.vcpus} vCPU, ${formatMiB(f.ram)}, ${f.disk} GB)` }));
   return (
-    <Modal title={t('Resize instance {name}', { name: server.name })} onClose={onClose} onSubmit={() => void submit()} footer={
-      <>
-        <button type="button" onClick={onClose}>{t('Cancel')}</button>
-        <button type="submit" className="primary" disabled={action.busy}>{t('Resize')}</button>
-      </>
-    }>
+    <FormModal title={t('Resize instance {name}', { name: server.name })} submitLabel={t('Resize')}
+      busy={action.busy} error={action.error} onSubmit={() => void submit()} onClose={onClose}>
       <p>{t('Current flavor: {flavor}', { flavor: server.flavor.original_name })}</p>
       {flavors.loading ? <Loading /> : (
         <SelectField label={t('New flavor')} value={flavor} required placeholder={t('Choose a flavor')} options={options}
           error={missing ? t('Choose a flavor.') : undefined} onChange={(e) => { setFlavor(e.target.value); setMissing(false); }} />
       )}
+      {/* The flavor list failing to load is not the resize failing: shown apart. */}
       <ErrorNote error={flavors.error} />
-      <ErrorNote error={action.error} />
-    </Modal>
+    </FormModal>
   );
 }

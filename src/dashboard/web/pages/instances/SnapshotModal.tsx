@@ -1,8 +1,7 @@
 // Create snapshot: Nova's createImage makes a Glance image of the instance's disk.
 import { useState } from 'react';
-import { Modal } from '../../components/Modal';
+import { FormModal } from '../../components/FormModal';
 import { TextField } from '../../components/fields';
-import { ErrorNote } from '../../components/ErrorNote';
 import { useSession } from '../../app/session';
 import { useAction } from '../../components/use-action';
 import { useT } from '../../i18n/i18n';
@@ -23,15 +22,10 @@ export function SnapshotModal({ server, onClose, onDone }: { server: Server; onC
     if (ok) { onDone(); onClose(); }
   };
   return (
-    <Modal title={t('Create snapshot of {name}', { name: server.name })} onClose={onClose} onSubmit={() => void submit()} footer={
-      <>
-        <button type="button" onClick={onClose}>{t('Cancel')}</button>
-        <button type="submit" className="primary" disabled={action.busy}>{t('Create snapshot')}</button>
-      </>
-    }>
+    <FormModal title={t('Create snapshot of {name}', { name: server.name })} submitLabel={t('Create snapshot')}
+      busy={action.busy} error={action.error} onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('Snapshot name')} value={name} required autoFocus error={missing ? t('Enter a name.') : undefined}
         onChange={(e) => { setName(e.target.value); setMissing(false); }} />
-      <ErrorNote error={action.error} />
-    </Modal>
+    </FormModal>
   );
 }

@@ -33,9 +33,10 @@ export function LaunchPage() {
   const action = useAction();
   const [form, setForm] = useState<LaunchForm>(() => {
     const f = emptyForm();
-    if (query.get('volume')) return { ...f, source: 'volume', sourceId: query.get('volume')! };
-    if (query.get('image')) return { ...f, sourceId: query.get('image')! };
-    return f;
+    const g = { ...f, serverGroup: query.get('group') ?? '' };
+    if (query.get('volume')) return { ...g, source: 'volume', sourceId: query.get('volume')! };
+    if (query.get('image')) return { ...g, sourceId: query.get('image')! };
+    return g;
   });
   const [step, setStep] = useState<Step>('details');
   const [shown, setShown] = useState<ReadonlySet<Step>>(new Set());
@@ -46,6 +47,7 @@ export function LaunchPage() {
   // A preselected id that is not (or no longer) usable is dropped, so the user picks another.
   const preImage = query.get('image');
   const preVolume = query.get('volume');
+  const preGroup = query.get('group');
   useEffect(() => {
     if (!preImage || !data.images.data) return;
     const image = data.images.data.find((i) => i.id === preImage);
@@ -57,11 +59,16 @@ export function LaunchPage() {
     if (!preVolume || !data.volumes.data) return;
     if (!data.volumes.data.some((v) => v.id === preVolume)) setForm((f) => (f.sourceId === preVolume ? { ...f, sourceId: '' } : f));
   }, [data.volumes.data, preVolume]);
+  useEffect(() => {
+    if (!preGroup || !data.serverGroups.data) return;
+    if (!data.serverGroups.data.some((g) => g.id === preGroup)) setForm((f) => (f.serverGroup === preGroup ? { ...f, serverGroup: '' } : f));
+  }, [data.serverGroups.data, preGroup]);
 
   const image = form.source === 'image' || form.source === 'snapshot' ? data.images.data?.find((i) => i.id === form.sourceId) : undefined;
   const flavor = data.flavors.data?.find((f) => f.id === form.flavorId);
   const flavorBlocked = !!flavor && !!flavorProblem(flavor, image, form, t);
-  const errors = useMemo(() => stepErrors(form, t, flavorBlocked), [form, t, flavorBlocked]);
+  const subnets = data.subnets.data, ports = data.ports.data;
+  const errors = useMemo(() => stepErrors(form, t, { flavorBlocked, subnets, ports }), [form, t, flavorBlocked, subnets, ports]);
   const invalid = (s: Step) => Object.keys(errors[s]).length > 0;
   const index = STEPS.indexOf(step);
   const labels: Record<Step, string> = {
@@ -84,7 +91,12 @@ export function LaunchPage() {
     if (bad) { go(bad); return; }
     const ok = await action.run(() => api.compute.post('/servers', serverBody(form)),
       t('Instance {name} is being created', { name: form.name }));
-    if (ok !== undefined) navigate('/project/instances');
+    if (ok !== undefined) { navigate('/project/instances'); return; }
+    // The refusal may come from what changed since the lists were read (quota used elsewhere, a port
+    // taken, a group deleted): read them again so the wizard shows the cloud as it is now.
+    void data.limits.reload();
+    void data.ports.reload();
+    void data.serverGroups.reload();
   };
 
   const View = STEP_VIEWS[step];

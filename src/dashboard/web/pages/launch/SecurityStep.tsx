@@ -29,7 +29,8 @@ export function SecurityStep({ form, update, data }: StepProps) {
           </div>
         );
       })}
-      {form.networks.length === 0 && <p className="field-hint">{t('Security groups apply to network ports; with no network they have no effect.')}</p>}
+      {form.nics.length === 0 && <p className="field-hint">{t('Security groups apply to network ports; with no network they have no effect.')}</p>}
+      {form.nics.some((n) => n.kind === 'port') && <p className="field-hint">{t('Existing ports keep their own security groups; these apply to the new ports.')}</p>}
     </fieldset>
   );
 }

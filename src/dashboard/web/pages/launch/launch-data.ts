@@ -1,5 +1,6 @@
 // What the wizard reads from the public APIs: the shapes it uses and one loader per list.
 import type { Session } from '../../app/session';
+import type { ServerGroup } from '../instances/server-groups';
 
 export interface Image { id: string; name?: string | null; size?: number | null; min_disk?: number; min_ram?: number; image_type?: string; visibility?: string; disk_format?: string }
 export interface Volume { id: string; name?: string | null; size: number; bootable?: string; volume_type?: string | null; volume_image_metadata?: Record<string, string> }
@@ -8,6 +9,11 @@ export interface Flavor { id: string; name: string; vcpus: number; ram: number; 
 export interface Network { id: string; name: string; shared?: boolean; 'router:external'?: boolean; status?: string; subnets?: string[]; project_id?: string }
 export interface SecurityGroup { id: string; name: string; description?: string }
 export interface Keypair { name: string; type?: string; fingerprint?: string }
+export interface Subnet { id: string; name?: string; network_id: string; cidr: string; ip_version: number; gateway_ip?: string | null }
+export interface Port {
+  id: string; name?: string; network_id: string; device_id: string; device_owner: string; mac_address?: string;
+  fixed_ips: { subnet_id: string; ip_address: string }[]; project_id?: string;
+}
 export interface Zone { zoneName: string; zoneState: { available: boolean } }
 export interface AbsoluteLimits {
   maxTotalInstances: number; totalInstancesUsed: number;
@@ -44,6 +50,19 @@ export const loadSecurityGroups = async (api: Api, projectId: string, signal: Ab
 
 export const loadKeypairs = async (api: Api, signal: AbortSignal) =>
   (await api.compute.call<{ keypairs: { keypair: Keypair }[] }>('/os-keypairs', { signal })).keypairs.map((k) => k.keypair);
+
+export const loadSubnets = async (api: Api, signal: AbortSignal) =>
+  (await api.network.call<{ subnets: Subnet[] }>('/subnets', { signal })).subnets;
+
+/** The project's ports (an admin token would list every project's). */
+export const loadPorts = async (api: Api, projectId: string, signal: AbortSignal) =>
+  (await api.network.call<{ ports: Port[] }>('/ports', { query: { project_id: projectId }, signal })).ports;
+
+export const loadServerGroups = async (api: Api, signal: AbortSignal) =>
+  (await api.compute.call<{ server_groups: ServerGroup[] }>('/os-server-groups', { signal })).server_groups;
+
+/** A port an instance may take: not attached to anything (Nova refuses one in use or without an address). */
+export const isFreePort = (p: Port) => p.device_id === '';
 
 export const GiB = 1024 ** 3;
 export const isSnapshotImage = (i: Image) => i.image_type === 'snapshot';

@@ -1,8 +1,13 @@
 // The wizard's form: what the user chose, which steps are valid, and the POST /servers body it becomes.
-import type { Flavor, Image } from './launch-data';
+import type { Flavor, Image, Port, Subnet } from './launch-data';
+import { nicErrors } from './nic-check';
 import type { Translate } from '../../i18n/i18n';
 
 export type BootSource = 'image' | 'snapshot' | 'volume' | 'volume_snapshot';
+
+/** One network interface: a new port on a network (optionally at a fixed IP), or an existing port. */
+export type Nic = { kind: 'network'; id: string; fixedIp: string } | { kind: 'port'; id: string };
+export const nicKey = (n: Nic) => `${n.kind}:${n.id}`;
 
 export interface LaunchForm {
   name: string;
@@ -16,8 +21,10 @@ export interface LaunchForm {
   volumeSize: number;
   deleteOnTermination: boolean;
   flavorId: string;
-  /** Network ids in NIC order. */
-  networks: string[];
+  /** The instance's interfaces, in NIC order. */
+  nics: Nic[];
+  /** The server group to join (scheduler hint `group`), or ''. */
+  serverGroup: string;
   securityGroups: string[];
   keyName: string;
   userData: string;
@@ -27,7 +34,7 @@ export interface LaunchForm {
 
 export const emptyForm = (): LaunchForm => ({
   name: '', description: '', zone: '', count: 1, source: 'image', sourceId: '', newVolume: false, volumeSize: 1,
-  deleteOnTermination: false, flavorId: '', networks: [], securityGroups: ['default'], keyName: '', userData: '',
+  deleteOnTermination: false, flavorId: '', nics: [], serverGroup: '', securityGroups: ['default'], keyName: '', userData: '',
   configDrive: false, metadata: '',
 });
 
@@ -58,8 +65,11 @@ export function flavorProblem(f: Flavor, image: Image | undefined, form: LaunchF
   return undefined;
 }
 
+/** What the checks need beyond the form: whether the flavor fits, and the lists fixed IPs are checked against. */
+export interface CheckContext { flavorBlocked: boolean; subnets?: Subnet[]; ports?: Port[] }
+
 /** The errors of each step (empty when the step is valid). */
-export function stepErrors(form: LaunchForm, t: Translate, flavorBlocked: boolean): Record<Step, Record<string, string>> {
+export function stepErrors(form: LaunchForm, t: Translate, ctx: CheckContext): Record<Step, Record<string, string>> {
   const details: Record<string, string> = {};
   if (!form.name.trim()) details.name = t('Enter a name for the instance.');
   else if (form.name !== form.name.trim()) details.name = t('The name may not start or end with a space.');
@@ -70,11 +80,11 @@ export function stepErrors(form: LaunchForm, t: Translate, flavorBlocked: boolea
   if (usesNewVolume && (!Number.isInteger(form.volumeSize) || form.volumeSize < 1)) source.volumeSize = t('Enter a size of at least 1 GiB.');
   const flavor: Record<string, string> = {};
   if (!form.flavorId) flavor.flavorId = t('Choose a flavor.');
-  else if (flavorBlocked) flavor.flavorId = t('The chosen flavor is too small for the image.');
+  else if (ctx.flavorBlocked) flavor.flavorId = t('The chosen flavor is too small for the image.');
   const config: Record<string, string> = {};
   const { bad } = parseMetadata(form.metadata);
   if (bad.length) config.metadata = t('Write each metadata line as key=value: {lines}', { lines: bad.join(', ') });
-  return { details, source, flavor, networks: {}, security: {}, keypair: {}, config };
+  return { details, source, flavor, networks: nicErrors(form, ctx.subnets, ctx.ports, t), security: {}, keypair: {}, config };
 }
 
 /** UTF-8 text as base64 (what Nova expects in user_data). */
@@ -85,14 +95,15 @@ export function base64Utf8(text: string): string {
 }
 
 /** The body of POST /compute/v2.1/servers for this form. */
-export function serverBody(form: LaunchForm): { server: Record<string, unknown> } {
+export function serverBody(form: LaunchForm): { server: Record<string, unknown>; 'os:scheduler_hints'?: { group: string } } {
   const server: Record<string, unknown> = {
     name: form.name,
     flavorRef: form.flavorId,
     min_count: form.count,
     max_count: form.count,
     // Explicit: with no network chosen the instance has no NIC (2.37+ needs the key).
-    networks: form.networks.length ? form.networks.map((uuid) => ({ uuid })) : 'none',
+    networks: form.nics.length ? form.nics.map((n) => (n.kind === 'port' ? { port: n.id }
+      : n.fixedIp.trim() ? { uuid: n.id, fixed_ip: n.fixedIp.trim() } : { uuid: n.id })) : 'none',
   };
   if (form.description.trim()) server.description = form.description;
   if (form.zone) server.availability_zone = form.zone;
@@ -118,5 +129,5 @@ export function serverBody(form: LaunchForm): { server: Record<string, unknown> 
     if (fromImage) bdm.volume_size = form.volumeSize;
     server.block_device_mapping_v2 = [bdm];
   }
-  return { server };
+  return form.serverGroup ? { server, 'os:scheduler_hints': { group: form.serverGroup } } : { server };
 }

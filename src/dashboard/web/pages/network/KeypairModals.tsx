@@ -12,20 +12,25 @@ import type { Keypair } from './neutron';
 
 const NAME_RE = /^[A-Za-z0-9 _.@-]+$/;
 
-
-function useNameCheck() {
-  const t = useT();
-  return (name: string) => !name.trim() ? t('Enter a name.')
-    : !NAME_RE.test(name.trim()) ? t('Use letters, digits, spaces and . _ - @ only.') : undefined;
-}
-
-export function CreateKeypairModal({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+// What both dialogs share: the name (checked before any call), the key type, and one API action.
+function useKeypairForm() {
   const t = useT();
   const { api } = useSession();
   const action = useAction();
-  const check = useNameCheck();
   const [name, setName] = useState('');
   const [type, setType] = useState('ssh');
+  const check = (n: string) => !n.trim() ? t('Enter a name.')
+    : !NAME_RE.test(n.trim()) ? t('Use letters, digits, spaces and . _ - @ only.') : undefined;
+  const fields = (nameError?: string) => <>
+    <TextField label={t('Key pair name')} required value={name} error={nameError} onChange={(e) => setName(e.target.value)} autoFocus />
+    <SelectField label={t('Key type')} value={type} onChange={(e) => setType(e.target.value)}
+      options={[{ value: 'ssh', label: 'ssh' }, { value: 'x509', label: 'x509' }]} />
+  </>;
+  return { t, api, action, name, setName, type, check, fields };
+}
+
+export function CreateKeypairModal({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+  const { t, api, action, name, type, check, fields } = useKeypairForm();
   const [error, setError] = useState<string>();
   const [created, setCreated] = useState<Keypair>();
   const file = (k: Keypair) => `${k.name}.pem`;
@@ -55,20 +60,13 @@ export function CreateKeypairModal({ onClose, onDone }: { onClose(): void; onDon
   }
   return (
     <FormModal title={t('Create key pair')} submitLabel={t('Create key pair')} busy={action.busy} error={action.error} onSubmit={() => void submit()} onClose={onClose}>
-      <TextField label={t('Key pair name')} required value={name} error={error} onChange={(e) => setName(e.target.value)} autoFocus />
-      <SelectField label={t('Key type')} value={type} onChange={(e) => setType(e.target.value)}
-        options={[{ value: 'ssh', label: 'ssh' }, { value: 'x509', label: 'x509' }]} />
+      {fields(error)}
     </FormModal>
   );
 }
 
 export function ImportKeypairModal({ onClose, onDone }: { onClose(): void; onDone(): void }) {
-  const t = useT();
-  const { api } = useSession();
-  const action = useAction();
-  const check = useNameCheck();
-  const [name, setName] = useState('');
-  const [type, setType] = useState('ssh');
+  const { t, api, action, name, setName, type, check, fields } = useKeypairForm();
   const [key, setKey] = useState('');
   const [errors, setErrors] = useState<{ name?: string; key?: string }>({});
   const load = async (e: ChangeEvent<HTMLInputElement>) => {
@@ -88,9 +86,7 @@ export function ImportKeypairModal({ onClose, onDone }: { onClose(): void; onDon
   };
   return (
     <FormModal title={t('Import public key')} submitLabel={t('Import public key')} busy={action.busy} error={action.error} onSubmit={() => void submit()} onClose={onClose} wide>
-      <TextField label={t('Key pair name')} required value={name} error={errors.name} onChange={(e) => setName(e.target.value)} autoFocus />
-      <SelectField label={t('Key type')} value={type} onChange={(e) => setType(e.target.value)}
-        options={[{ value: 'ssh', label: 'ssh' }, { value: 'x509', label: 'x509' }]} />
+      {fields(errors.name)}
       <TextAreaField label={t('Public key')} required rows={5} value={key} error={errors.key} placeholder="ssh-ed25519 AAAA… user@host"
         onChange={(e) => setKey(e.target.value)} />
       <TextField label={t('Load from a file')} type="file" accept=".pub,.pem,.txt,text/plain" onChange={(e) => void load(e)} />

@@ -1,5 +1,5 @@
-// The project's usage over a chosen period (os-simple-tenant-usage, detailed): totals, a bar chart
-// of vCPU-hours per instance and a table of every instance that ran in the period.
+// The project's usage over a chosen period (os-simple-tenant-usage, detailed, every page): totals,
+// a bar chart of vCPU-hours per instance and a table of every instance that ran in the period.
 import { useMemo, useState } from 'react';
 import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
@@ -12,19 +12,13 @@ import { formatDate } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useT } from '../../i18n/i18n';
+import { loadProjectUsage, type ServerUsage } from './load-usage';
 import { dateInput, novaTime, periodOf, type PeriodKind } from './period';
 import { VcpuChart } from './VcpuChart';
 
-export interface ServerUsage {
-  instance_id: string; name: string; vcpus: number; memory_mb: number; local_gb: number; hours: number;
-  state: string; started_at: string; ended_at: string | null; flavor: string;
-}
-interface TenantUsage {
-  total_vcpus_usage?: number; total_memory_mb_usage?: number; total_local_gb_usage?: number; total_hours?: number;
-  server_usages?: ServerUsage[];
-}
-
-const round = (n: number | undefined, d = 1) => (n === undefined ? 0 : Math.round(n * 10 ** d) / 10 ** d);
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+// Totals keep two decimals while small, so a young project does not read as all zeros.
+const total = (n: number) => (n < 10 ? round(n, 2) : round(n, 1));
 
 export function UsageSection() {
   const t = useT();
@@ -38,11 +32,10 @@ export function UsageSection() {
   const valid = typeof period !== 'string';
   const start = valid ? novaTime(period.start) : '', end = valid ? novaTime(period.end) : '';
 
-  const usage = useResource((signal) => api.compute.get<{ tenant_usage: TenantUsage }>(
-    `/os-simple-tenant-usage/${encodeURIComponent(project.id)}`, { start, end, detailed: 1 }, { signal }),
-  [project.id, start, end], { enabled: valid });
+  const usage = useResource((signal) => loadProjectUsage(api.compute, project.id, { start, end }, signal),
+    [project.id, start, end], { enabled: valid });
 
-  const u = usage.data?.tenant_usage;
+  const u = usage.data;
   const rows = u?.server_usages ?? [];
   const columns: Column<ServerUsage>[] = [
     { key: 'name', header: t('Instance'), sort: (r) => r.name, render: (r) => r.ended_at ? r.name : <Link to={`/project/instances/${r.instance_id}`}>{r.name}</Link> },
@@ -75,10 +68,11 @@ export function UsageSection() {
       {u && (
         <>
           <dl className="ov-totals">
-            <div><dt>{t('vCPU hours')}</dt><dd>{round(u.total_vcpus_usage)}</dd></div>
-            <div><dt>{t('RAM GiB-hours')}</dt><dd>{round((u.total_memory_mb_usage ?? 0) / 1024)}</dd></div>
-            <div><dt>{t('Disk GiB-hours')}</dt><dd>{round(u.total_local_gb_usage)}</dd></div>
-            <div><dt>{t('Instance hours')}</dt><dd>{round(u.total_hours)}</dd></div>
+            <div><dt>{t('Instances')}</dt><dd>{rows.length}</dd></div>
+            <div><dt>{t('vCPU hours')}</dt><dd>{total(u.total_vcpus_usage)}</dd></div>
+            <div><dt>{t('RAM GiB-hours')}</dt><dd>{total(u.total_memory_mb_usage / 1024)}</dd></div>
+            <div><dt>{t('Disk GiB-hours')}</dt><dd>{total(u.total_local_gb_usage)}</dd></div>
+            <div><dt>{t('Instance hours')}</dt><dd>{total(u.total_hours)}</dd></div>
           </dl>
           {rows.length > 0 && <VcpuChart rows={rows} />}
           <DataTable label={t('Usage per instance')} rows={rows} columns={columns} rowKey={(r) => r.instance_id}

@@ -4,19 +4,28 @@ import type { ReactNode } from 'react';
 import { navigate } from '../../app/router';
 import { useT } from '../../i18n/i18n';
 import { layoutTopology, type Box } from './layout';
+import { fit, measure } from './measure';
 import type { Topology } from './model';
 
 const LINE_H = 16;
+const INSET = 10;
 
+/** A node: its name (and status) on top, then its lines, each cut to the box's width; the full
+ * words are in the link's title (the tooltip) and accessible name. */
 function Node({ box, kind, name, href, label, lines, status }: {
-  box: Box; kind: string; name: string; href?: string; label: string; lines: ReactNode[]; status?: string;
+  box: Box; kind: string; name: string; href?: string; label: string; lines: string[]; status?: string;
 }) {
+  const inner = box.w - 2 * INSET;
+  // The tooltip has every line whole, whatever the box had to cut.
+  const tip = [label, ...lines].join('\n');
+  const shownStatus = status ? fit(status, inner / 2, 'status') : '';
+  const nameRoom = inner - (shownStatus ? measure(shownStatus, 'status') + 8 : 0);
   const body = (
     <>
       <rect className="topo-box" x={box.x} y={box.y} width={box.w} height={box.h} rx={kind === 'network' || kind === 'external' ? 4 : 10} />
-      <text className="topo-name" x={box.x + 10} y={box.y + 20}>{clip(name, 22)}</text>
-      {status && <text className={`topo-status s-${status.toLowerCase()}`} x={box.x + box.w - 10} y={box.y + 20} textAnchor="end">{status}</text>}
-      {lines.map((l, i) => <text key={i} className="topo-line" x={box.x + 10} y={box.y + 38 + i * LINE_H}>{l}</text>)}
+      <text className="topo-name" x={box.x + INSET} y={box.y + 20}>{fit(name, nameRoom, 'name')}</text>
+      {shownStatus && <text className={`topo-status s-${status!.toLowerCase()}`} x={box.x + box.w - INSET} y={box.y + 20} textAnchor="end">{shownStatus}</text>}
+      {lines.map((l, i) => <text key={i} className="topo-line" x={box.x + INSET} y={box.y + 38 + i * LINE_H}>{fit(l, inner, 'line')}</text>)}
     </>
   );
   return (
@@ -25,17 +34,15 @@ function Node({ box, kind, name, href, label, lines, status }: {
         <a href={href} aria-label={label} onClick={(e) => {
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
           e.preventDefault(); navigate(href);
-        }}><title>{label}</title>{body}</a>
-      ) : <g role="img" aria-label={label}><title>{label}</title>{body}</g>}
+        }}><title>{tip}</title>{body}</a>
+      ) : <g role="img" aria-label={label}><title>{tip}</title>{body}</g>}
     </g>
   );
 }
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-
 export function TopologyGraph({ topology }: { topology: Topology }) {
   const t = useT();
-  const layout = layoutTopology(topology);
+  const layout = layoutTopology(topology, measure);
   const box = new Map(layout.boxes.map((b) => [b.id, b]));
   const nodes: ReactNode[] = [];
 
@@ -55,13 +62,13 @@ export function TopologyGraph({ topology }: { topology: Topology }) {
     const cidrs = n.cidrs.join(', ');
     nodes.push(<Node key={n.id} box={b} kind="network" name={n.name} href={`/project/networks/${n.id}`}
       label={t('Network {name} ({cidrs})', { name: n.name, cidrs: cidrs || t('no subnet') })}
-      lines={[cidrs ? clip(cidrs, 28) : t('No subnet')]} />);
+      lines={[cidrs || t('No subnet')]} />);
   }
   const netName = new Map([...topology.networks, ...topology.externals].map((n) => [n.id, n.name]));
   for (const i of topology.instances) {
     const b = box.get(i.id)!;
     const lines = [
-      ...i.links.flatMap((l) => l.ips.map((ip) => clip(`${ip} · ${netName.get(l.networkId) ?? ''}`, 28))),
+      ...i.links.flatMap((l) => l.ips.map((ip) => `${ip} · ${netName.get(l.networkId) ?? ''}`)),
       ...i.floatingIps.map((ip) => t('Floating {ip}', { ip })),
     ];
     nodes.push(<Node key={i.id} box={b} kind="instance" name={i.name} status={i.status} href={`/project/instances/${i.id}`}
@@ -75,8 +82,8 @@ export function TopologyGraph({ topology }: { topology: Topology }) {
         role="group" aria-label={t('Network topology graph')}>
         <g aria-hidden="true">
           {layout.edges.map((e) => {
-            const x1 = e.from.x + e.from.w / 2, y1 = e.from.y + e.from.h;
-            const x2 = e.to.x + e.to.w / 2, y2 = e.to.y;
+            const x1 = e.x1, y1 = e.from.y + e.from.h;
+            const x2 = e.x2, y2 = e.to.y;
             const my = (y1 + y2) / 2;
             const c = e.channel;
             const d = c
@@ -85,8 +92,18 @@ export function TopologyGraph({ topology }: { topology: Topology }) {
             return (
               <g key={e.id} className={`topo-edge edge-${e.id.split('-')[0]}`}>
                 <path d={d} />
-                {/* The address sits just above the node it belongs to, where labels of different edges do not meet. */}
-                {e.label && <text x={x2 + 6} y={y2 - 8}>{e.label}</text>}
+              </g>
+            );
+          })}
+          {/* Labels after every line, so no later line is drawn across one; the layout put each on
+              its own edge, on a track where it meets no other label. */}
+          {layout.edges.filter((e) => e.label).map((e) => {
+            const l = e.label!, w = measure(l.text, 'edge') + 6;
+            return (
+              <g key={`l-${e.id}`} className={`topo-edge-label edge-${e.id.split('-')[0]}`}>
+                {/* A backing card so the lines passing under the words do not run through them. */}
+                <rect x={l.x - w / 2} y={l.y - 11} width={w} height={14} rx={3} />
+                <text x={l.x} y={l.y} textAnchor="middle">{l.text}</text>
               </g>
             );
           })}

@@ -1,7 +1,7 @@
 // "Create volume": empty, from an image or from a snapshot. The size cannot go below what the source
 // needs (the image's min_disk or data size, the snapshot's size), so the API's refusal is rare.
 import { useEffect, useState } from 'react';
-import { Modal } from '../../components/Modal';
+import { FormModal } from '../../components/FormModal';
 import { SelectField, TextAreaField, TextField } from '../../components/fields';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAction } from '../../components/use-action';
@@ -30,12 +30,14 @@ export function CreateVolumeModal({ imageId, snapshotId, snapshots, onClose, onC
   const [sizeError, setSizeError] = useState<string>();
 
   const options = useResource(async (signal) => {
-    const [types, zones, images] = await Promise.all([
+    const [types, defaultType, zones, images] = await Promise.all([
       s.api.volume.get<{ volume_types: VolumeType[] }>('/types', undefined, { signal }),
+      // The type a volume gets when none is chosen, named in the placeholder (unknown is not fatal).
+      s.api.volume.get<{ volume_type: VolumeType }>('/types/default', undefined, { signal }).then((r) => r.volume_type, () => undefined),
       s.api.volume.get<{ availabilityZoneInfo: { zoneName: string; zoneState: { available: boolean } }[] }>('/os-availability-zone', undefined, { signal }),
       s.api.image.get<{ images: Image[] }>('/images', { status: 'active', limit: 500 }, { signal }),
     ]);
-    return { types: types.volume_types, zones: zones.availabilityZoneInfo.filter((z) => z.zoneState.available), images: images.images };
+    return { types: types.volume_types, defaultType, zones: zones.availabilityZoneInfo.filter((z) => z.zoneState.available), images: images.images };
   }, [s.token]);
 
   const usable = snapshots.filter((x) => x.status === 'available');
@@ -63,13 +65,11 @@ export function CreateVolumeModal({ imageId, snapshotId, snapshots, onClose, onC
     if (ok !== undefined) { onChanged(); onClose(); }
   };
 
+  const defaultName = options.data?.defaultType?.name;
+  const chosenType = options.data?.types.find((x) => x.name === type);
   return (
-    <Modal title={t('Create volume')} onClose={onClose} onSubmit={() => void submit()} footer={
-      <>
-        <button type="button" onClick={onClose} disabled={action.busy}>{t('Cancel')}</button>
-        <button type="submit" className="primary" disabled={action.busy}>{t('Create volume')}</button>
-      </>
-    }>
+    <FormModal title={t('Create volume')} submitLabel={t('Create volume')} busy={action.busy} error={action.error}
+      onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('Volume name')} value={name} onChange={(e) => setName(e.target.value)} />
       <TextAreaField label={t('Description')} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
       <SelectField label={t('Volume source')} value={source} onChange={(e) => setSource(e.target.value as Source)} options={[
@@ -85,12 +85,13 @@ export function CreateVolumeModal({ imageId, snapshotId, snapshots, onClose, onC
       )}
       <TextField label={t('Size (GiB)')} type="number" min={minSize} required value={size} error={sizeError}
         hint={minSize > 1 ? t('At least {n} GiB for this source.', { n: minSize }) : undefined} onChange={(e) => setSize(e.target.value)} />
-      <SelectField label={t('Type')} value={type} onChange={(e) => setType(e.target.value)} placeholder={t('Default type')}
-        options={(options.data?.types ?? []).map((x) => ({ value: x.name, label: x.name }))} />
+      <SelectField label={t('Volume type')} value={type} onChange={(e) => setType(e.target.value)}
+        placeholder={defaultName ? t('Default type ({name})', { name: defaultName }) : t('Default type')}
+        hint={chosenType?.description || undefined}
+        options={(options.data?.types ?? []).filter((x) => x.name !== defaultName).map((x) => ({ value: x.name, label: x.name }))} />
       <SelectField label={t('Availability zone')} value={az} onChange={(e) => setAz(e.target.value)} placeholder={t('Any zone')}
         options={(options.data?.zones ?? []).map((z) => ({ value: z.zoneName, label: z.zoneName }))} />
       <ErrorNote error={options.error} />
-      <ErrorNote error={action.error} />
-    </Modal>
+    </FormModal>
   );
 }

@@ -23,7 +23,9 @@ export function VolumesTable({ volumes, servers, open }: { volumes: Volume[]; se
     { key: 'created', header: t('Created'), secondary: true, render: (v) => formatDate(v.created_at), sort: (v) => v.created_at },
   ];
   const actions = (v: Volume) => {
-    const busy = isTransitional(v.status);
+    const busy = isTransitional(v.status) || v.status === 'awaiting-transfer';
+    // Upload and retype take an available or attached volume (not one awaiting transfer or in error).
+    const settled = v.status === 'available' || v.status === 'in-use';
     const list: MenuAction[] = [
       { label: t('Attach'), disabled: v.status !== 'available', onSelect: () => open({ kind: 'attach', volume: v }) },
       ...v.attachments.map((a) => ({
@@ -33,6 +35,9 @@ export function VolumesTable({ volumes, servers, open }: { volumes: Volume[]; se
       { label: t('Extend'), disabled: busy, onSelect: () => open({ kind: 'extend', volume: v }) },
       { label: t('Create snapshot'), disabled: busy, onSelect: () => open({ kind: 'snapshot', volume: v }) },
       { label: t('Create backup'), disabled: busy, onSelect: () => open({ kind: 'backup', volume: v }) },
+      { label: t('Upload to image'), disabled: !settled, onSelect: () => open({ kind: 'upload', volume: v }) },
+      { label: t('Change volume type'), disabled: !settled, onSelect: () => open({ kind: 'retype', volume: v }) },
+      { label: t('Create transfer'), disabled: v.status !== 'available', onSelect: () => open({ kind: 'transfer', volume: v }) },
       { label: t('Edit volume'), onSelect: () => open({ kind: 'edit', volume: v }) },
       { label: t('Delete volume'), danger: true, onSelect: () => open({ kind: 'delete', volume: v }) },
     ];
@@ -40,7 +45,7 @@ export function VolumesTable({ volumes, servers, open }: { volumes: Volume[]; se
   };
   return (
     <DataTable label={t('Volumes')} rows={volumes} columns={columns} rowKey={(v) => v.id} actions={actions}
-      filterText={(v) => `${label(v)} ${v.id} ${v.status} ${attachedTo(v)}`}
+      filterText={(v) => `${label(v)} ${v.id} ${v.status} ${v.volume_type ?? ''} ${attachedTo(v)}`}
       empty={<EmptyState title={t('No volumes yet.')} hint={t('Create a volume to give instances persistent storage.')}
         action={<button type="button" className="primary" onClick={() => open({ kind: 'create' })}>{t('Create volume')}</button>} />} />
   );

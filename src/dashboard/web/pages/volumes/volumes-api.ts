@@ -11,10 +11,16 @@ export interface Backup {
   created_at: string; description?: string | null;
 }
 export interface ServerRef { id: string; name: string; status: string }
-export interface VolumeType { id: string; name: string; description?: string | null }
+export interface VolumeType {
+  id: string; name: string; description?: string | null; is_public?: boolean;
+  extra_specs?: Record<string, string>; 'os-volume-type-access:is_public'?: boolean;
+}
+/** A pending volume transfer (Cinder removes it once accepted). */
+export interface Transfer { id: string; name: string | null; volume_id: string; created_at: string; no_snapshots?: boolean }
 
-/** Statuses that change on their own (creating, attaching, backing-up, …): poll fast while any shows. */
-export const isTransitional = (status: string) => /ing$|^reserved$|^maintenance$|^awaiting/.test(status.toLowerCase());
+/** Statuses that change on their own (creating, attaching, backing-up, …): poll fast while any shows.
+ *  Not awaiting-transfer: an offer can wait for days for the other project. */
+export const isTransitional = (status: string) => /ing$|^reserved$|^maintenance$/.test(status.toLowerCase());
 export const pollWhileBusy = <T extends { status: string }>(fast: number, slow: number) =>
   (rows: T[] | undefined) => (rows?.some((r) => isTransitional(r.status)) ? fast : slow);
 
@@ -23,7 +29,9 @@ export const isBootable = (v: Volume) => v.bootable === true || v.bootable === '
 
 export type VolumeDialog =
   | { kind: 'create'; imageId?: string; snapshotId?: string }
-  | { kind: 'attach' | 'extend' | 'snapshot' | 'backup' | 'edit' | 'delete'; volume: Volume }
+  | { kind: 'attach' | 'extend' | 'snapshot' | 'backup' | 'edit' | 'delete' | 'upload' | 'retype' | 'transfer'; volume: Volume }
+  | { kind: 'accept' }
+  | { kind: 'delete-transfer'; transfer: Transfer }
   | { kind: 'detach'; volume: Volume; attachment: Attachment }
   | { kind: 'delete-snapshot'; snapshot: Snapshot }
   | { kind: 'restore' | 'delete-backup'; backup: Backup };

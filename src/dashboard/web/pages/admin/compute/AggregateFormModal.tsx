@@ -1,9 +1,8 @@
 // Create or edit a host aggregate: its name and the availability zone it exposes (empty = none).
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { TextField } from '../../../components/fields';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 import type { Aggregate } from './compute-data';
@@ -29,16 +28,11 @@ export function AggregateFormModal({ aggregate, onClose, onDone }: { aggregate?:
   };
 
   return (
-    <Modal title={aggregate ? t('Edit host aggregate') : t('Create host aggregate')} onClose={onClose} onSubmit={() => void submit()} footer={
-      <>
-        <button type="button" onClick={onClose} disabled={act.busy}>{t('Cancel')}</button>
-        <button type="submit" className="primary" disabled={act.busy}>{aggregate ? t('Save') : t('Create')}</button>
-      </>
-    }>
+    <FormModal title={aggregate ? t('Edit host aggregate') : t('Create host aggregate')} submitLabel={aggregate ? t('Save') : t('Create')}
+      busy={act.busy} error={act.error} onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('Name')} value={name} onChange={(e) => setName(e.target.value)} required error={nameError} autoFocus />
       <TextField label={t('Availability zone')} value={zone} onChange={(e) => setZone(e.target.value)}
         hint={t('Leave empty for an aggregate without its own zone.')} />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

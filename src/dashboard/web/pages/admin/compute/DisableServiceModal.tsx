@@ -1,9 +1,8 @@
 // Disable a compute service (the scheduler stops placing instances on its host), with a reason.
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { TextField } from '../../../components/fields';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 import type { Service } from './compute-data';
@@ -20,15 +19,10 @@ export function DisableServiceModal({ service, onClose, onDone }: { service: Ser
     if (ok !== undefined) { onDone(); onClose(); }
   };
   return (
-    <Modal title={t('Disable service')} onClose={onClose} onSubmit={() => void submit()} footer={
-      <>
-        <button type="button" onClick={onClose} disabled={act.busy}>{t('Cancel')}</button>
-        <button type="submit" className="danger" disabled={act.busy}>{t('Disable service')}</button>
-      </>
-    }>
+    <FormModal title={t('Disable service')} submitLabel={t('Disable service')} danger busy={act.busy} error={act.error}
+      onSubmit={() => void submit()} onClose={onClose}>
       <p>{t('No new instances will be scheduled to {host} while {binary} is disabled.', { host: service.host, binary: service.binary })}</p>
       <TextField label={t('Reason')} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={255} autoFocus />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

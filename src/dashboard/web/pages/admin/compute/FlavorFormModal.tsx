@@ -1,9 +1,8 @@
 // Create a flavor: size of the instances launched from it (Nova flavors cannot be edited later).
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { CheckboxField, TextField } from '../../../components/fields';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 
@@ -43,12 +42,7 @@ export function FlavorFormModal({ onClose, onDone }: { onClose(): void; onDone()
   };
 
   return (
-    <Modal title={t('Create flavor')} onClose={onClose} onSubmit={() => void submit()} footer={
-      <>
-        <button type="button" onClick={onClose} disabled={act.busy}>{t('Cancel')}</button>
-        <button type="submit" className="primary" disabled={act.busy}>{t('Create')}</button>
-      </>
-    }>
+    <FormModal title={t('Create flavor')} submitLabel={t('Create')} busy={act.busy} error={act.error} onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('Name')} value={f.name} onChange={set('name')} required error={errors.name} autoFocus />
       <TextField label={t('ID')} value={f.id} onChange={set('id')} placeholder={t('auto')} hint={t('Leave empty to generate one.')} />
       <TextField label={t('vCPUs')} type="number" min={1} inputMode="numeric" value={f.vcpus} onChange={set('vcpus')} required error={errors.vcpus} />
@@ -58,7 +52,6 @@ export function FlavorFormModal({ onClose, onDone }: { onClose(): void; onDone()
       <TextField label={t('Swap (MiB)')} type="number" min={0} inputMode="numeric" value={f.swap} onChange={set('swap')} error={errors.swap} />
       <CheckboxField label={t('Public')} checked={f.isPublic} onChange={(e) => setF({ ...f, isPublic: e.target.checked })}
         hint={t('Every project can use a public flavor.')} />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,9 +1,8 @@
 // Change who can see an image (Glance visibility), with a JSON-patch as the Glance API wants it.
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { SelectField } from '../../../components/fields';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 
@@ -31,15 +30,10 @@ export function VisibilityModal({ image, onClose, onDone }: { image: Image; onCl
     if (r !== undefined) { onDone(); onClose(); }
   };
   return (
-    <Modal title={t('Edit visibility')} onClose={onClose} onSubmit={() => void submit()} footer={
-      <>
-        <button type="button" onClick={onClose} disabled={act.busy}>{t('Cancel')}</button>
-        <button type="submit" className="primary" disabled={act.busy || value === image.visibility}>{t('Save')}</button>
-      </>
-    }>
+    <FormModal title={t('Edit visibility')} submitLabel={t('Save')} busy={act.busy} error={act.error}
+      submitDisabled={value === image.visibility} onSubmit={() => void submit()} onClose={onClose}>
       <p>{t('Image {name}', { name: image.name ?? image.id })}</p>
       <SelectField label={t('Visibility')} value={value} onChange={(e) => setValue(e.target.value)} options={options} />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

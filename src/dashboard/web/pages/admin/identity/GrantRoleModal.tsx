@@ -1,9 +1,8 @@
 // Grant a role to a user or a group on a project.
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { SelectField } from '../../../components/fields';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 import { grantPath, options, type Directory } from './identity-data';
@@ -32,17 +31,13 @@ export function GrantRoleModal({ dir, initialProject, initialUser, onClose, onDo
   };
 
   return (
-    <Modal title={t('Grant role')} onClose={onClose} onSubmit={() => void submit()} footer={<>
-      <button type="button" onClick={onClose}>{t('Cancel')}</button>
-      <button type="submit" className="primary" disabled={act.busy}>{t('Grant role')}</button>
-    </>}>
+    <FormModal title={t('Grant role')} submitLabel={t('Grant role')} busy={act.busy} error={act.error} onSubmit={() => void submit()} onClose={onClose}>
       <SelectField label={t('Role')} value={role} onChange={(e) => setRole(e.target.value)} placeholder={t('Choose…')} options={options(dir.roles)} error={errors.role} />
       <SelectField label={t('Grant to')} value={kind} onChange={(e) => { setKind(e.target.value as 'user' | 'group'); setActor(''); }}
         options={[{ value: 'user', label: t('User') }, { value: 'group', label: t('Group') }]} />
       <SelectField label={kind === 'user' ? t('User') : t('Group')} value={actor} onChange={(e) => setActor(e.target.value)} placeholder={t('Choose…')}
         options={options(kind === 'user' ? dir.users : dir.groups)} error={errors.actor} />
       <SelectField label={t('Project')} value={project} onChange={(e) => setProject(e.target.value)} placeholder={t('Choose…')} options={options(dir.projects)} error={errors.project} />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

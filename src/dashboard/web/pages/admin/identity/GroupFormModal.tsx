@@ -1,9 +1,8 @@
 // Create a group (name, description, domain) or edit one (name, description).
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { SelectField, TextAreaField, TextField } from '../../../components/fields';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 import { options, type Domain, type Group } from './identity-data';
@@ -28,14 +27,11 @@ export function GroupFormModal({ group, domains, onClose, onDone }: { group?: Gr
   };
 
   return (
-    <Modal title={group ? t('Edit group') : t('Create group')} onClose={onClose} onSubmit={() => void submit()} footer={<>
-      <button type="button" onClick={onClose}>{t('Cancel')}</button>
-      <button type="submit" className="primary" disabled={act.busy}>{group ? t('Save') : t('Create group')}</button>
-    </>}>
+    <FormModal title={group ? t('Edit group') : t('Create group')} submitLabel={group ? t('Save') : t('Create group')}
+      busy={act.busy} error={act.error} onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('Name')} required value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoFocus />
       <TextAreaField label={t('Description')} value={description} onChange={(e) => setDescription(e.target.value)} rows={2} />
       {!group && <SelectField label={t('Domain')} value={domain} onChange={(e) => setDomain(e.target.value)} options={options(domains)} />}
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

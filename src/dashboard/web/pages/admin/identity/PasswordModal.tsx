@@ -1,9 +1,8 @@
 // An admin sets a new password for a user (no old password needed: PATCH /users/{id}).
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { TextField } from '../../../components/fields';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 import type { User } from './identity-data';
@@ -26,13 +25,10 @@ export function PasswordModal({ user, onClose }: { user: User; onClose(): void }
     if (ok) onClose();
   };
   return (
-    <Modal title={t('Change password of {name}', { name: user.name })} onClose={onClose} onSubmit={() => void submit()} footer={<>
-      <button type="button" onClick={onClose}>{t('Cancel')}</button>
-      <button type="submit" className="primary" disabled={act.busy}>{t('Change password')}</button>
-    </>}>
+    <FormModal title={t('Change password of {name}', { name: user.name })} submitLabel={t('Change password')}
+      busy={act.busy} error={act.error} onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('New password')} type="password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} autoFocus autoComplete="new-password" />
       <TextField label={t('Confirm password')} type="password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.confirm} autoComplete="new-password" />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

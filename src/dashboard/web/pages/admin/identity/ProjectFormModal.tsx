@@ -1,9 +1,8 @@
 // Create a project (name, description, domain, enabled) or edit one (the domain cannot change).
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/fields';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 import { options, type Domain, type Project } from './identity-data';
@@ -29,15 +28,12 @@ export function ProjectFormModal({ project, domains, onClose, onDone }: { projec
   };
 
   return (
-    <Modal title={project ? t('Edit project') : t('Create project')} onClose={onClose} onSubmit={() => void submit()} footer={<>
-      <button type="button" onClick={onClose}>{t('Cancel')}</button>
-      <button type="submit" className="primary" disabled={act.busy}>{project ? t('Save') : t('Create project')}</button>
-    </>}>
+    <FormModal title={project ? t('Edit project') : t('Create project')} submitLabel={project ? t('Save') : t('Create project')}
+      busy={act.busy} error={act.error} onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('Name')} required value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoFocus />
       <TextAreaField label={t('Description')} value={description} onChange={(e) => setDescription(e.target.value)} rows={2} />
       {!project && <SelectField label={t('Domain')} value={domain} onChange={(e) => setDomain(e.target.value)} options={options(domains)} />}
       <CheckboxField label={t('Enabled')} checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,9 +1,8 @@
 // Create a (global) role.
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { TextField } from '../../../components/fields';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 
@@ -20,12 +19,8 @@ export function RoleCreateModal({ onClose, onDone }: { onClose(): void; onDone()
     if (ok) { onDone(); onClose(); }
   };
   return (
-    <Modal title={t('Create role')} onClose={onClose} onSubmit={() => void submit()} footer={<>
-      <button type="button" onClick={onClose}>{t('Cancel')}</button>
-      <button type="submit" className="primary" disabled={act.busy}>{t('Create role')}</button>
-    </>}>
+    <FormModal title={t('Create role')} submitLabel={t('Create role')} busy={act.busy} error={act.error} onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('Role name')} required value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoFocus />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }

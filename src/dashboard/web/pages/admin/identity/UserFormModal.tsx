@@ -1,9 +1,8 @@
 // Create a user (with a password and a role on its default project) or edit one.
 import { useState } from 'react';
 import { useSession } from '../../../app/session';
-import { Modal } from '../../../components/Modal';
+import { FormModal } from '../../../components/FormModal';
 import { CheckboxField, SelectField, TextField } from '../../../components/fields';
-import { ErrorNote } from '../../../components/ErrorNote';
 import { useAction } from '../../../components/use-action';
 import { useT } from '../../../i18n/i18n';
 import { grantPath, options, type Directory, type User } from './identity-data';
@@ -46,10 +45,8 @@ export function UserFormModal({ user, dir, onClose, onDone }: { user?: User; dir
   };
 
   return (
-    <Modal title={user ? t('Edit user') : t('Create user')} onClose={onClose} onSubmit={() => void submit()} footer={<>
-      <button type="button" onClick={onClose}>{t('Cancel')}</button>
-      <button type="submit" className="primary" disabled={act.busy}>{user ? t('Save') : t('Create user')}</button>
-    </>}>
+    <FormModal title={user ? t('Edit user') : t('Create user')} submitLabel={user ? t('Save') : t('Create user')}
+      busy={act.busy} error={act.error} onSubmit={() => void submit()} onClose={onClose}>
       <TextField label={t('User name')} required value={name} onChange={(e) => setName(e.target.value)} error={errors.name} autoFocus autoComplete="off" />
       {!user && <SelectField label={t('Domain')} value={domain} onChange={(e) => setDomain(e.target.value)} options={options(dir.domains)} />}
       <TextField label={t('Email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
@@ -62,7 +59,6 @@ export function UserFormModal({ user, dir, onClose, onDone }: { user?: User; dir
       {!user && <SelectField label={t('Role')} value={role} onChange={(e) => setRole(e.target.value)} options={options(dir.roles)}
         disabled={!project} hint={project ? undefined : t('Choose a default project to give the user a role on it.')} />}
       <CheckboxField label={t('Enabled')} checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
-      <ErrorNote error={act.error} />
-    </Modal>
+    </FormModal>
   );
 }
