@@ -9,13 +9,11 @@ if ((${#files[@]} == 0)); then echo "no test files found under dist/" >&2; exit 
 pick() { printf '%s\n' "${files[@]}" | grep -E "$1" || true; }
 skip() { printf '%s\n' "${files[@]}" | grep -vE "$1" || true; }
 
-# Two streams of one file at a time (node --test runs files in sorted order whatever order they
-# are given in, so one run with two slots left the longest end-to-end files for the tail): the
-# real guests, the browser and the test image in one, everything else in the other, about equal.
-mapfile -t heavy < <(pick '/test/(e2e|dashboard)/|/src/dev/')
-mapfile -t light < <(skip '/test/(e2e|dashboard)/|/src/dev/')
+# Longest first (guests booting end to end, then the CLI and the browser against nubis up), so both test slots stay
+# busy until the end instead of one long file running alone at the tail.
+mapfile -t ordered < <(pick '/test/e2e/'; pick '/test/(compat|dashboard)/'; skip '/test/(e2e|compat|dashboard)/')
 # The test guest image (Debian kernel + busybox initramfs) is built once here: the end-to-end files
-# and the QEMU driver tests start together, and would otherwise build it side by side.
+# start first and together, and would otherwise build it side by side.
 bin/nubis dev build-test-image --out "${TMPDIR:-/tmp}/nubis-test-image-cache" >/dev/null
 # On PostgreSQL: the unit and API tests of the control plane (every route, each file assembling the
 # whole app in-process on its own fresh database, a copy of one migrated template). The host agents,
@@ -24,7 +22,7 @@ bin/nubis dev build-test-image --out "${TMPDIR:-/tmp}/nubis-test-image-cache" >/
 mapfile -t pgfiles < <(skip '/test/(e2e|compat|dashboard)/|/src/(agent|dev)/')
 pgdir=$(mktemp -d /tmp/nbpg.XXXXXX)
 pglog=$(mktemp /tmp/nbpg-tap.XXXXXX)
-trap 'kill "${pgpid:-0}" "${heavypid:-0}" 2>/dev/null || true; scripts/test-postgres.sh stop "$pgdir"; rm -rf "$pgdir" "$pglog" "${heavylog:-}"' EXIT
+trap 'kill "${pgpid:-0}" 2>/dev/null || true; scripts/test-postgres.sh stop "$pgdir"; rm -rf "$pgdir" "$pglog"' EXIT
 pgurl=$(scripts/test-postgres.sh start "$pgdir")
 pgtemplate=$(node dist/test/harness/postgres-template.js "$pgurl")
 
@@ -36,15 +34,8 @@ NUBIS_TEST_DATABASE=$pgurl NUBIS_TEST_DATABASE_TEMPLATE=$pgtemplate \
 pgpid=$!
 
 echo "== tests on SQLite =="
-heavylog=$(mktemp /tmp/nbheavy-tap.XXXXXX)
-node --test --test-concurrency=1 "${heavy[@]}" >"$heavylog" 2>&1 &
-heavypid=$!
 sqlite=0
-node --test --test-concurrency=1 "${light[@]}" || sqlite=$?
-wait "$heavypid" || sqlite=$?
-echo "== tests on SQLite: guests, browser, test image =="
-cat "$heavylog"
-rm -f "$heavylog"
+node --test --test-concurrency=2 "${ordered[@]}" || sqlite=$?
 postgres=0
 wait "$pgpid" || postgres=$?
 echo "== tests on PostgreSQL (run beside the SQLite pass) =="
