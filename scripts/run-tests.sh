@@ -6,14 +6,10 @@ cd "$(dirname "$0")/.."
 
 mapfile -t files < <(find dist/src dist/test -name '*.test.js' 2>/dev/null | sort)
 if ((${#files[@]} == 0)); then echo "no test files found under dist/" >&2; exit 1; fi
-pick() { printf '%s\n' "${files[@]}" | grep -E "$1" || true; }
 skip() { printf '%s\n' "${files[@]}" | grep -vE "$1" || true; }
 
-# Longest first (guests booting end to end, then the CLI and the browser against nubis up), so both test slots stay
-# busy until the end instead of one long file running alone at the tail.
-mapfile -t ordered < <(pick '/test/e2e/'; pick '/test/(compat|dashboard)/'; skip '/test/(e2e|compat|dashboard)/')
 # The test guest image (Debian kernel + busybox initramfs) is built once here: the end-to-end files
-# start first and together, and would otherwise build it side by side.
+# and the QEMU driver tests would otherwise build it side by side.
 bin/nubis dev build-test-image --out "${TMPDIR:-/tmp}/nubis-test-image-cache" >/dev/null
 # On PostgreSQL: the unit and API tests of the control plane (every route, each file assembling the
 # whole app in-process on its own fresh database, a copy of one migrated template). The host agents,
@@ -35,7 +31,8 @@ pgpid=$!
 
 echo "== tests on SQLite =="
 sqlite=0
-node --test --test-concurrency=2 "${ordered[@]}" || sqlite=$?
+# node --test runs its files in sorted order whatever order they are given in.
+node --test --test-concurrency=2 "${files[@]}" || sqlite=$?
 postgres=0
 wait "$pgpid" || postgres=$?
 echo "== tests on PostgreSQL (run beside the SQLite pass) =="
